@@ -1,0 +1,247 @@
+import { Annotations, Duration, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { failAt, show } from '../shared/errors';
+import { AgentTagKeys } from '../shared/tag-keys';
+import { validateTagValue } from '../shared/tag-values';
+import {
+  AgentEntitlement,
+  AgentModelGrantOptions,
+  IAgentAuditTrail,
+  IAgentDataStore,
+  IAgentIdentity,
+  IAgentModel,
+  IDataAccess,
+} from './agent-capabilities';
+import { AgentBoundary } from './agent-boundary';
+import { AgentRuntime } from './agent-runtime';
+import { DataClassification, classificationRank } from './data-classification';
+
+/** Properties of an `AgentIdentity`. */
+export interface AgentIdentityProps {
+  /**
+   * The agent's name: lowercase letters, digits and dashes, 1-48 long, unique in the app.
+   * Becomes the `ai:agent` tag that all checks and ABAC rest on.
+   */
+  readonly agentName: string;
+  /** Who may assume the agent's role. */
+  readonly runtime: AgentRuntime;
+  /**
+   * The tenant the agent serves (tag `ai:tenant`). A tenant agent reaches only stores tagged with
+   * the same tenant. Letters, digits and `_ . = + @ -`, 1-128 long.
+   * @default - a platform agent: it reaches only stores that carry no `ai:tenant` tag, never a tenant's
+   */
+  readonly tenant?: string;
+  /**
+   * The highest data classification the agent may touch (tag `ai:clearance`).
+   * @default DataClassification.INTERNAL
+   */
+  readonly clearance?: DataClassification;
+  /**
+   * Who answers for this agent in access reviews (tag `ai:owner`), e.g. a team mailbox.
+   * @default - no owner; AgentIdentityChecks reports the missing tag
+   */
+  readonly owner?: string;
+  /**
+   * Longest session of the role, 1-12 hours (IAM's limits for a role).
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+  /**
+   * Physical name of the role.
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+  /**
+   * Description of the role.
+   * @default - "AI agent <agentName>"
+   */
+  readonly description?: string;
+  /**
+   * Audit trail that records this agent's data events.
+   * @default - not attached to a trail; AgentIdentityChecks reports it
+   */
+  readonly auditTrail?: IAgentAuditTrail;
+  /**
+   * Opt out of the shared permissions boundary, with the reason (it is shown in the evidence and
+   * as a warning). The explicit guard-rail denies stay attached either way.
+   * @default - the stack's AgentBoundary is the role's permissions boundary
+   */
+  readonly boundaryOptOutReason?: string;
+}
+
+const AGENT_NAME = /^[a-z0-9-]{1,48}$/;
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.=+@-]{0,127}$/;
+const MIN_SESSION = Duration.hours(1);
+const MAX_SESSION = Duration.hours(12);
+const registries = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * The identity of one AI agent: an IAM role whose trust names exactly who runs the agent, whose
+ * tags carry the ABAC attributes (`ai:agent`, `ai:tenant`, `ai:clearance`, `ai:owner`), and which
+ * carries the shared guard rails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
+ */
+export class AgentIdentity extends Construct implements IAgentIdentity {
+  public readonly agentName: string;
+  public readonly role: iam.Role;
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  public readonly tenant?: string;
+  public readonly clearance: DataClassification;
+  /** The owner recorded in the `ai:owner` tag, if any. */
+  public readonly owner?: string;
+  /** Kind of runtime that assumes the role, e.g. `lambda`. */
+  public readonly runtimeKind: string;
+  /** The boundary policy attached to the role; undefined when opted out. */
+  public readonly permissionsBoundary?: iam.IManagedPolicy;
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  private readonly recorded: AgentEntitlement[] = [];
+
+  constructor(scope: Construct, id: string, props: AgentIdentityProps) {
+    super(scope, id);
+    this.agentName = validateAgentName(this, props.agentName);
+    this.tenant = validateTenant(this, props.tenant);
+    this.clearance = validateClearance(this, props.clearance ?? DataClassification.INTERNAL);
+    this.owner = props.owner;
+    if (props.owner !== undefined) validateTagValue(this, 'owner', props.owner);
+    if (!props.runtime || typeof props.runtime.bind !== 'function') {
+      failAt(this, 'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...');
+    }
+
+    const runtime = props.runtime.bind(this);
+    this.runtimeKind = runtime.kind;
+    const maxSessionDuration = validateSession(this, props.maxSessionDuration ?? MIN_SESSION, runtime.maxSessionDurationCap);
+    const guardRails = AgentBoundary.of(this);
+    this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: runtime.assumedBy,
+      roleName: props.roleName,
+      description: props.description ?? `AI agent ${this.agentName}`,
+      maxSessionDuration,
+      permissionsBoundary: this.permissionsBoundary,
+      managedPolicies: [guardRails.guardRails],
+    });
+    this.roleArn = this.role.roleArn;
+    this.roleName = this.role.roleName;
+    this.grantPrincipal = this.role;
+    this.node.defaultChild = this.role.node.defaultChild;
+
+    const tags = Tags.of(this.role);
+    const tagProps = { priority: 1000 };
+    tags.add(AgentTagKeys.AGENT, this.agentName, tagProps);
+    tags.add(AgentTagKeys.CLEARANCE, this.clearance, tagProps);
+    if (this.tenant !== undefined) tags.add(AgentTagKeys.TENANT, this.tenant, tagProps);
+    if (this.owner !== undefined) tags.add(AgentTagKeys.OWNER, this.owner, tagProps);
+
+    props.runtime.onRoleCreated(this, this.role);
+    props.auditTrail?.recordAgent(this);
+  }
+
+  /** Everything granted through the library, in grant order. */
+  public get entitlements(): AgentEntitlement[] {
+    return [...this.recorded];
+  }
+
+  public recordEntitlement(entitlement: AgentEntitlement): void {
+    this.recorded.push(entitlement);
+  }
+
+  /** Grants access to a data store, under the store's tenant and classification conditions. */
+  public grantData(store: IAgentDataStore, access: IDataAccess): iam.Grant {
+    if (!store || typeof store.grantToAgent !== 'function') {
+      failAt(this, 'grantData needs a DataStore, e.g. DataStore.s3Bucket(bucket)');
+    }
+    return store.grantToAgent(this, access);
+  }
+
+  /** Grants invocation of exact models, optionally pinned to a guardrail. */
+  public grantModels(models: IAgentModel[], options: AgentModelGrantOptions = {}): iam.Grant {
+    if (!models || models.length === 0) {
+      failAt(this, 'grantModels needs at least one model, e.g. [BedrockModel.foundationModel(...)]');
+    }
+    let grant = models[0].grantInvokeToAgent(this, options);
+    for (const model of models.slice(1)) grant = grant.combine(model.grantInvokeToAgent(this, options));
+    if (options.guardrail) grant = grant.combine(options.guardrail.pinForAgent(this, models, options));
+    return grant;
+  }
+}
+
+function validateAgentName(scope: Construct, agentName: string): string {
+  if (typeof agentName !== 'string' || Token.isUnresolved(agentName) || !AGENT_NAME.test(agentName)) {
+    failAt(
+      scope,
+      `agentName ${show(agentName)} must be a literal of 1-48 lowercase letters, digits or dashes, e.g. 'email-triage'`,
+    );
+  }
+  const root = scope.node.root;
+  let names = registries.get(root);
+  if (!names) {
+    names = new Map();
+    registries.set(root, names);
+  }
+  const taken = names.get(agentName);
+  if (taken !== undefined) {
+    failAt(scope, `agentName ${show(agentName)} is already used by ${taken}; agent names must be unique in the app`);
+  }
+  names.set(agentName, scope.node.path);
+  return agentName;
+}
+
+function validateTenant(scope: Construct, tenant: string | undefined): string | undefined {
+  if (tenant === undefined || Token.isUnresolved(tenant)) return tenant;
+  if (!TENANT.test(tenant)) {
+    failAt(
+      scope,
+      `tenant ${show(tenant)} must be 1-128 letters, digits or _ . = + @ - starting with a letter or digit; it becomes the ai:tenant tag`,
+    );
+  }
+  return tenant;
+}
+
+function validateClearance(scope: Construct, clearance: DataClassification): DataClassification {
+  try {
+    classificationRank(clearance);
+  } catch {
+    failAt(scope, `clearance ${show(clearance)} is not a DataClassification; use DataClassification.INTERNAL or another member`);
+  }
+  return clearance;
+}
+
+function validateSession(scope: Construct, duration: Duration, cap: Duration | undefined): Duration {
+  if (duration.isUnresolved()) return duration;
+  const seconds = duration.toSeconds();
+  if (seconds < MIN_SESSION.toSeconds() || seconds > MAX_SESSION.toSeconds()) {
+    failAt(
+      scope,
+      `maxSessionDuration ${duration.toHumanString()} is outside 1-12 hours, the range IAM accepts for a role; callers can still request shorter sessions`,
+    );
+  }
+  if (cap && !cap.isUnresolved() && seconds > Math.max(cap.toSeconds(), MIN_SESSION.toSeconds())) {
+    failAt(
+      scope,
+      `maxSessionDuration ${duration.toHumanString()} exceeds what this runtime allows (${cap.toHumanString()}); lower it`,
+    );
+  }
+  return duration;
+}
+
+function resolveBoundary(
+  scope: Construct,
+  guardRails: AgentBoundary,
+  optOutReason: string | undefined,
+): iam.IManagedPolicy | undefined {
+  if (optOutReason === undefined) return guardRails.boundary;
+  if (optOutReason.trim().length < 10) {
+    failAt(
+      scope,
+      `boundaryOptOutReason ${show(optOutReason)} is too short; say in a sentence why this agent must run without the shared boundary`,
+    );
+  }
+  Annotations.of(scope).addWarningV2(
+    'cdk-agent-identity:boundary-opt-out',
+    `agent runs without the shared permissions boundary: ${optOutReason}`,
+  );
+  return undefined;
+}

@@ -1,0 +1,336 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { failAt, show } from '../shared/errors';
+import { AgentTagKeys } from '../shared/tag-keys';
+import { validateTagKey } from '../shared/tag-values';
+import type { IAgentIdentity } from './agent-capabilities';
+
+/** What a runtime contributes to an agent role. */
+export interface AgentRuntimeConfig {
+  /** The principal (with its conditions) the role's trust policy allows. */
+  readonly assumedBy: iam.IPrincipal;
+  /** Short name of the runtime kind, e.g. `lambda`; appears in evidence. */
+  readonly kind: string;
+  /**
+   * Longest session this runtime allows, if it caps sessions below the role's setting.
+   * @default - no cap beyond the role's
+   */
+  readonly maxSessionDurationCap?: Duration;
+}
+
+/** Options for `AgentRuntime.eksPodIdentity`. */
+export interface EksPodIdentityOptions {
+  /** Kubernetes namespace of the pods that may assume the role. */
+  readonly namespace: string;
+  /** Kubernetes service account of the pods that may assume the role. */
+  readonly serviceAccount: string;
+  /**
+   * EKS cluster name; when set, only pods of that cluster may assume the role.
+   * @default - any cluster of this account with a matching namespace and service account
+   */
+  readonly clusterName?: string;
+}
+
+/** Options for `AgentRuntime.githubActions`. Give exactly one of `ref` and `environment`. */
+export interface GitHubActionsOptions {
+  /** Repository as `owner/name`. */
+  readonly repo: string;
+  /**
+   * Git ref the workflow must run on, e.g. `refs/heads/main`.
+   * @default - none; then `environment` is required
+   */
+  readonly ref?: string;
+  /**
+   * GitHub deployment environment the job must run in, e.g. `production`.
+   * @default - none; then `ref` is required
+   */
+  readonly environment?: string;
+  /**
+   * The account's GitHub OIDC provider.
+   * @default - the provider `token.actions.githubusercontent.com` of this account (must exist)
+   */
+  readonly provider?: iam.IOpenIdConnectProvider;
+}
+
+/** Options for `AgentRuntime.account`. */
+export interface AccountRuntimeOptions {
+  /** External id the other account must pass (confused-deputy protection for third parties). */
+  readonly externalId: string;
+}
+
+/** Options for `AgentRuntime.delegatedFrom`. */
+export interface DelegationOptions {
+  /**
+   * Session tag keys the orchestrator must pass, and the only ones it may pass — e.g.
+   * `['ai:record']` for the one customer record a worker may touch. The worker's policies read
+   * them as `${aws:PrincipalTag/<key>}`. They may not be the agent's own `ai:agent`, `ai:tenant`,
+   * `ai:clearance` or `ai:owner` keys, which a session tag would otherwise override.
+   */
+  readonly sessionTags: string[];
+  /**
+   * Longest delegated session. Delegation is role chaining, which AWS caps at one hour.
+   * @default Duration.hours(1)
+   */
+  readonly maxDuration?: Duration;
+}
+
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+const ROLE_CHAINING_LIMIT = Duration.hours(1);
+
+/**
+ * Who may assume an agent's role. Every factory produces the narrowest trust policy the service
+ * supports, with confused-deputy conditions where the service sets them.
+ */
+export abstract class AgentRuntime {
+  /** An AWS Lambda function in this account. */
+  public static lambda(): AgentRuntime {
+    return new ServiceRuntime('lambda', 'lambda.amazonaws.com', () => undefined);
+  }
+
+  /** An Amazon ECS task (task role) of this account and region. */
+  public static ecsTask(): AgentRuntime {
+    return new ServiceRuntime('ecs-task', 'ecs-tasks.amazonaws.com', (stack) =>
+      stack.formatArn({ service: 'ecs', resource: '*' }),
+    );
+  }
+
+  /** Pods of one namespace and service account through EKS Pod Identity. */
+  public static eksPodIdentity(options: EksPodIdentityOptions): AgentRuntime {
+    return new EksPodIdentityRuntime(options);
+  }
+
+  /** An Amazon Bedrock AgentCore runtime of this account and region. */
+  public static agentCoreRuntime(): AgentRuntime {
+    return new ServiceRuntime('agentcore-runtime', 'bedrock-agentcore.amazonaws.com', (stack) =>
+      stack.formatArn({ service: 'bedrock-agentcore', resource: '*' }),
+    );
+  }
+
+  /** An Amazon Bedrock agent of this account and region. */
+  public static bedrockAgent(): AgentRuntime {
+    return new ServiceRuntime('bedrock-agent', 'bedrock.amazonaws.com', (stack) =>
+      stack.formatArn({ service: 'bedrock', resource: 'agent', resourceName: '*' }),
+    );
+  }
+
+  /** A GitHub Actions workflow of one repository, pinned to one ref or environment (OIDC). */
+  public static githubActions(options: GitHubActionsOptions): AgentRuntime {
+    return new GitHubActionsRuntime(options);
+  }
+
+  /** Principals of another AWS account that present the agreed external id. */
+  public static account(accountId: string, options: AccountRuntimeOptions): AgentRuntime {
+    return new AccountRuntime(accountId, options);
+  }
+
+  /**
+   * An orchestrating agent that hands one piece of work to this agent: only that orchestrator
+   * may assume the role, only while passing exactly the named session tags, never transitively.
+   */
+  public static delegatedFrom(orchestrator: IAgentIdentity, options: DelegationOptions): AgentRuntime {
+    return new DelegatedRuntime(orchestrator, options);
+  }
+
+  /** Produces the trust for an agent role created in `scope`. */
+  public abstract bind(scope: Construct): AgentRuntimeConfig;
+
+  /** Called once the agent's role exists, for runtimes that must grant something to a caller. */
+  public onRoleCreated(_scope: Construct, _role: iam.IRole): void {}
+}
+
+class ServiceRuntime extends AgentRuntime {
+  constructor(
+    private readonly kind: string,
+    private readonly service: string,
+    private readonly sourceArn: (stack: Stack) => string | undefined,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct): AgentRuntimeConfig {
+    const stack = Stack.of(scope);
+    const source = this.sourceArn(stack);
+    const conditions: Record<string, Record<string, unknown>> = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
+    if (source) conditions.ArnLike = { 'aws:SourceArn': source };
+    return { kind: this.kind, assumedBy: new iam.ServicePrincipal(this.service, { conditions }) };
+  }
+}
+
+class EksPodIdentityRuntime extends AgentRuntime {
+  constructor(private readonly options: EksPodIdentityOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): AgentRuntimeConfig {
+    const { namespace, serviceAccount, clusterName } = this.options;
+    requireLiteralName(scope, 'eksPodIdentity namespace', namespace, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    requireLiteralName(
+      scope,
+      'eksPodIdentity serviceAccount',
+      serviceAccount,
+      /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+    );
+    const tags: Record<string, string> = {
+      'aws:SourceAccount': Stack.of(scope).account,
+      'aws:RequestTag/kubernetes-namespace': namespace,
+      'aws:RequestTag/kubernetes-service-account': serviceAccount,
+    };
+    if (clusterName !== undefined) {
+      requireLiteralName(scope, 'eksPodIdentity clusterName', clusterName, /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/);
+      tags['aws:RequestTag/eks-cluster-name'] = clusterName;
+    }
+    const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com', {
+      conditions: { StringEquals: tags },
+    }).withSessionTags();
+    return { kind: 'eks-pod-identity', assumedBy: principal };
+  }
+}
+
+class GitHubActionsRuntime extends AgentRuntime {
+  constructor(private readonly options: GitHubActionsOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): AgentRuntimeConfig {
+    const { repo, ref, environment, provider } = this.options;
+    requireLiteralName(scope, 'githubActions repo', repo, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
+    if ((ref === undefined) === (environment === undefined)) {
+      failAt(
+        scope,
+        `githubActions needs exactly one of ref or environment (got ${show({ ref, environment })}); pin the workflow to one ref like 'refs/heads/main' or one environment like 'production'`,
+      );
+    }
+    const pin = ref !== undefined ? `ref:${ref}` : `environment:${environment}`;
+    const pinned = ref ?? environment!;
+    if (Token.isUnresolved(pinned) || /[*?]/.test(pinned) || pinned.length === 0) {
+      failAt(
+        scope,
+        `githubActions ${ref !== undefined ? 'ref' : 'environment'} ${show(pinned)} must be one literal value without wildcards; a wildcard sub lets any branch or environment act as this agent`,
+      );
+    }
+    if (ref !== undefined && !ref.startsWith('refs/')) {
+      failAt(scope, `githubActions ref ${show(ref)} must be a full ref such as 'refs/heads/main' or 'refs/tags/v1'`);
+    }
+    const providerArn =
+      provider?.openIdConnectProviderArn ??
+      Stack.of(scope).formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'oidc-provider',
+        resourceName: GITHUB_OIDC_HOST,
+      });
+    const principal = new iam.WebIdentityPrincipal(providerArn, {
+      StringEquals: {
+        [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+        [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repo}:${pin}`,
+      },
+    });
+    return { kind: 'github-actions', assumedBy: principal };
+  }
+}
+
+class AccountRuntime extends AgentRuntime {
+  constructor(
+    private readonly accountId: string,
+    private readonly options: AccountRuntimeOptions,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct): AgentRuntimeConfig {
+    if (!Token.isUnresolved(this.accountId) && !/^\d{12}$/.test(this.accountId)) {
+      failAt(scope, `account id ${show(this.accountId)} must be 12 digits`);
+    }
+    const externalId = this.options?.externalId;
+    if (externalId === undefined || (!Token.isUnresolved(externalId) && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId))) {
+      failAt(
+        scope,
+        `account runtime externalId ${show(externalId)} must be 2-1224 characters of letters, numbers or _+=,.@:/-; agree it with the other account's owner`,
+      );
+    }
+    const principal = new iam.AccountPrincipal(this.accountId).withConditions({
+      StringEquals: { 'sts:ExternalId': externalId },
+    });
+    return { kind: 'account', assumedBy: principal };
+  }
+}
+
+class DelegatedRuntime extends AgentRuntime {
+  constructor(
+    private readonly orchestrator: IAgentIdentity,
+    private readonly options: DelegationOptions,
+  ) {
+    super();
+  }
+
+  public bind(scope: Construct): AgentRuntimeConfig {
+    const keys = this.validatedKeys(scope);
+    const maxDuration = this.options.maxDuration ?? ROLE_CHAINING_LIMIT;
+    if (!maxDuration.isUnresolved() && maxDuration.toSeconds() > ROLE_CHAINING_LIMIT.toSeconds()) {
+      failAt(
+        scope,
+        `delegatedFrom maxDuration ${maxDuration.toHumanString()} exceeds the one-hour limit AWS puts on role chaining; use at most Duration.hours(1)`,
+      );
+    }
+    const principal = new iam.ArnPrincipal(this.orchestrator.roleArn)
+      .withConditions(delegationConditions(keys))
+      .withSessionTags();
+    return { kind: 'delegated', assumedBy: principal, maxSessionDurationCap: maxDuration };
+  }
+
+  public onRoleCreated(_scope: Construct, role: iam.IRole): void {
+    const keys = this.options.sessionTags;
+    this.orchestrator.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [role.roleArn],
+        conditions: delegationConditions(keys),
+      }),
+    );
+  }
+
+  private validatedKeys(scope: Construct): string[] {
+    const keys = this.options.sessionTags ?? [];
+    if (keys.length === 0) {
+      failAt(
+        scope,
+        'delegatedFrom needs at least one session tag (e.g. sessionTags: [\'ai:record\']); without one the worker is not narrowed to a piece of work',
+      );
+    }
+    for (const key of keys) {
+      validateTagKey(scope, 'delegatedFrom session tag', key);
+      if (AgentTagKeys.PRINCIPAL_KEYS.includes(key.toLowerCase())) {
+        failAt(
+          scope,
+          `delegatedFrom session tag ${show(key)} would override the agent's own principal tag; choose another key such as 'ai:record'`,
+        );
+      }
+    }
+    if (new Set(keys.map((k) => k.toLowerCase())).size !== keys.length) {
+      failAt(scope, `delegatedFrom session tags ${show(keys)} repeat a key (tag keys are case-insensitive)`);
+    }
+    return keys;
+  }
+}
+
+/** Exactly the named session tags, every one present, none transitive. */
+function delegationConditions(keys: string[]): Record<string, Record<string, unknown>> {
+  const required: Record<string, string> = { 'sts:TransitiveTagKeys': 'true' };
+  for (const key of keys) required[`aws:RequestTag/${key}`] = 'false';
+  return {
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [...keys] },
+    Null: required,
+  };
+}
+
+function requireLiteralName(scope: Construct, prop: string, value: string, pattern: RegExp): void {
+  if (value === undefined || Token.isUnresolved(value) || !pattern.test(value)) {
+    failAt(
+      scope,
+      `${prop} ${show(value)} must be a literal matching ${pattern.source}; wildcards and tokens would widen who can assume the agent`,
+    );
+  }
+}

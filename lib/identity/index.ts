@@ -1,0 +1,6 @@
+export * from './agent-boundary';
+export * from './agent-capabilities';
+export * from './agent-identity';
+export * from './agent-runtime';
+export * from './data-classification';
+export * from './guard-rails';
