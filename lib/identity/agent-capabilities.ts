@@ -39,6 +39,8 @@ export interface IAgentIdentity extends iam.IGrantable, IConstruct {
   readonly clearance: DataClassification;
   /** Everything this agent has been granted through the library, in grant order. */
   readonly entitlements: AgentEntitlement[];
+  /** Adds a statement to the agent's own inline policy (what grants through the library use). */
+  addToAgentPolicy(statement: iam.PolicyStatement): void;
   /** Records an entitlement; called by stores, models and secrets when they grant to this agent. */
   recordEntitlement(entitlement: AgentEntitlement): void;
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
@@ -74,6 +74,7 @@ const AGENT_NAME = /^[a-z0-9-]{1,48}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.=+@-]{0,127}$/;
 const MIN_SESSION = Duration.hours(1);
 const MAX_SESSION = Duration.hours(12);
+const INLINE_POLICY_NAME = 'AgentAccess';
 const registries = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
@@ -97,6 +98,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly recorded: AgentEntitlement[] = [];
+  private readonly accessPolicy = new iam.PolicyDocument({ minimize: true });
 
   constructor(scope: Construct, id: string, props: AgentIdentityProps) {
     super(scope, id);
@@ -123,9 +125,10 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       permissionsBoundary: this.permissionsBoundary,
       managedPolicies: [guardRails.guardRails],
     });
+    renderInlinePolicy(this.role, this.accessPolicy);
     this.roleArn = this.role.roleArn;
     this.roleName = this.role.roleName;
-    this.grantPrincipal = this.role;
+    this.grantPrincipal = new InlinePolicyPrincipal(this.role, this.accessPolicy);
     this.node.defaultChild = this.role.node.defaultChild;
 
     const tags = Tags.of(this.role);
@@ -142,6 +145,15 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   /** Everything granted through the library, in grant order. */
   public get entitlements(): AgentEntitlement[] {
     return [...this.recorded];
+  }
+
+  /**
+   * Adds a statement to the agent's own inline policy. Grants made through the library (and
+   * `grant*` methods of other constructs called with this agent) land here: one inline policy per
+   * role, merged where statements differ only in resources, so an agent costs one resource.
+   */
+  public addToAgentPolicy(statement: iam.PolicyStatement): void {
+    this.accessPolicy.addStatements(statement);
   }
 
   public recordEntitlement(entitlement: AgentEntitlement): void {
@@ -166,6 +178,41 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     if (options.guardrail) grant = grant.combine(options.guardrail.pinForAgent(this, models, options));
     return grant;
   }
+}
+
+/** Routes grants into the agent's inline policy instead of a separate AWS::IAM::Policy. */
+class InlinePolicyPrincipal implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+  public readonly principalAccount?: string;
+
+  constructor(
+    private readonly role: iam.Role,
+    private readonly document: iam.PolicyDocument,
+  ) {
+    this.assumeRoleAction = role.assumeRoleAction;
+    this.policyFragment = role.policyFragment;
+    this.principalAccount = role.principalAccount;
+  }
+
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.addToPrincipalPolicy(statement).statementAdded;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.document.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.role };
+  }
+}
+
+/** Renders the agent's inline policy into the role, or nothing while it has no statement. */
+function renderInlinePolicy(role: iam.Role, document: iam.PolicyDocument): void {
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  cfnRole.policies = Lazy.any({
+    produce: () =>
+      document.isEmpty ? undefined : [{ policyName: INLINE_POLICY_NAME, policyDocument: document }],
+  }) as unknown as iam.CfnRole.PolicyProperty[];
 }
 
 function validateAgentName(scope: Construct, agentName: string): string {
