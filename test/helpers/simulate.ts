@@ -28,7 +28,8 @@ export function agentRoleId(template: Json, agentName: string): string {
         (r.Properties?.Tags ?? []).some((t: Json) => t.Key === 'ai:agent' && t.Value === agentName),
     )
     .map(([id]) => id);
-  if (ids.length !== 1) throw new Error(`expected one role tagged ai:agent=${agentName}, found ${ids.length}`);
+  if (ids.length !== 1)
+    throw new Error(`expected one role tagged ai:agent=${agentName}, found ${ids.length}`);
   return ids[0];
 }
 
@@ -39,7 +40,8 @@ export function rolePolicies(template: Json, roleLogicalId: string): RolePolicie
   if (!role || role.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role`);
   const props = role.Properties ?? {};
   const identityPolicies: { name: string; policy: Json }[] = [];
-  for (const p of props.Policies ?? []) identityPolicies.push({ name: p.PolicyName, policy: r.resolve(p.PolicyDocument) });
+  for (const p of props.Policies ?? [])
+    identityPolicies.push({ name: p.PolicyName, policy: r.resolve(p.PolicyDocument) });
   for (const [id, res] of Object.entries<Json>(r.resources)) {
     if (res.Type === 'AWS::IAM::Policy' && refersTo(res.Properties?.Roles, roleLogicalId)) {
       identityPolicies.push({ name: id, policy: r.resolve(res.Properties.PolicyDocument) });
@@ -52,7 +54,10 @@ export function rolePolicies(template: Json, roleLogicalId: string): RolePolicie
     }
   }
   for (const a of props.ManagedPolicyArns ?? []) {
-    if (!a?.Ref) throw new Error(`role ${roleLogicalId} has a managed policy the simulator cannot read: ${JSON.stringify(a)}`);
+    if (!a?.Ref)
+      throw new Error(
+        `role ${roleLogicalId} has a managed policy the simulator cannot read: ${JSON.stringify(a)}`,
+      );
   }
   const boundaryRef = props.PermissionsBoundary?.Ref;
   const boundary = boundaryRef ? r.resolve(r.resources[boundaryRef].Properties.PolicyDocument) : undefined;

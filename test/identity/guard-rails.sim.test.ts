@@ -36,8 +36,18 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     ['creates a new policy version', 'iam:CreatePolicyVersion', `arn:aws:iam::${ACCOUNT}:policy/any`, {}],
     ['passes a role', 'iam:PassRole', ROLE_ARN('admin'), {}],
     ['creates access keys', 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/alice`, {}],
-    ['injects code into another function', 'lambda:UpdateFunctionCode', `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`, {}],
-    ['runs remote commands', 'ssm:SendCommand', `arn:aws:ssm:us-east-1:${ACCOUNT}:document/AWS-RunShellScript`, {}],
+    [
+      'injects code into another function',
+      'lambda:UpdateFunctionCode',
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`,
+      {},
+    ],
+    [
+      'runs remote commands',
+      'ssm:SendCommand',
+      `arn:aws:ssm:us-east-1:${ACCOUNT}:document/AWS-RunShellScript`,
+      {},
+    ],
     ['opens a bucket policy', 's3:PutBucketPolicy', 'arn:aws:s3:::data', {}],
     [
       'relabels a table to another tenant',
@@ -52,10 +62,30 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
       { 'aws:TagKeys': ['ai:classification'] },
     ],
     ['replaces the tags of a bucket', 's3:PutBucketTagging', 'arn:aws:s3:::data', {}],
-    ['stops the audit trail', 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`, {}],
-    ['deletes the audit trail', 'cloudtrail:DeleteTrail', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`, {}],
-    ['narrows the event selectors', 'cloudtrail:PutEventSelectors', `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`, {}],
-    ['deletes the trail log group', 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail`, {}],
+    [
+      'stops the audit trail',
+      'cloudtrail:StopLogging',
+      `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`,
+      {},
+    ],
+    [
+      'deletes the audit trail',
+      'cloudtrail:DeleteTrail',
+      `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`,
+      {},
+    ],
+    [
+      'narrows the event selectors',
+      'cloudtrail:PutEventSelectors',
+      `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/agents`,
+      {},
+    ],
+    [
+      'deletes the trail log group',
+      'logs:DeleteLogGroup',
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail`,
+      {},
+    ],
     ['turns off model invocation logging', 'bedrock:DeleteModelInvocationLoggingConfiguration', '*', {}],
   ];
 
@@ -66,10 +96,13 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     expect(decision).toBe('ExplicitlyDenied');
   });
 
-  test.each(denied)('without the boundary, an agent that %s is still denied', async (_what, action, resource, context) => {
-    const decision = await simulate(withoutBoundary, { action, resource, context });
-    expect(decision).toBe('ExplicitlyDenied');
-  });
+  test.each(denied)(
+    'without the boundary, an agent that %s is still denied',
+    async (_what, action, resource, context) => {
+      const decision = await simulate(withoutBoundary, { action, resource, context });
+      expect(decision).toBe('ExplicitlyDenied');
+    },
+  );
 
   test('tagging on keys outside ai:* stays possible when granted', async () => {
     const decision = await simulate(withBoundary, {
@@ -81,7 +114,10 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
   });
 
   test('a normally granted action stays allowed under the boundary', async () => {
-    const decision = await simulate(withBoundary, { action: 's3:GetObject', resource: 'arn:aws:s3:::data/inbox/1.eml' });
+    const decision = await simulate(withBoundary, {
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::data/inbox/1.eml',
+    });
     expect(decision).toBe('Allowed');
   });
 
@@ -90,7 +126,9 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     new AgentIdentity(stack, 'Plain', { agentName: 'plain', runtime: AgentRuntime.lambda() });
     const template = Template.fromStack(stack).toJSON();
     const role = rolePolicies(template, agentRoleId(template, 'plain'));
-    expect(await simulate(role, { action: 's3:GetObject', resource: 'arn:aws:s3:::data/x' })).toBe('ImplicitlyDenied');
+    expect(await simulate(role, { action: 's3:GetObject', resource: 'arn:aws:s3:::data/x' })).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   test('every guard rail names actions that exist (a typo would silently deny nothing)', () => {
