@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  ManifestError,
+  parseManifest,
+  readManifestFile,
+  validateManifestObject,
+} from '../../lib/fleet/fleet-manifest';
+
+const VALID = `version: 1
+stacks: 2
+agents:
+  - name: acme-triage
+    runtime: lambda
+    tenant: acme
+    clearance: confidential
+    owner: support@example.com
+    maxSessionHours: 2
+    data:
+      - store: inbox
+        access: read
+    models:
+      - foundationModel: anthropic.claude-3-5-haiku-20241022-v1:0
+    secrets: [translator-key]
+  - name: globex-worker
+    runtime:
+      eksPodIdentity: { namespace: agents, serviceAccount: worker }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseManifest(text, 'agents.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ManifestError);
+    return (e as ManifestError).problems;
+  }
+  throw new Error('expected the manifest to be refused');
+}
+
+describe('fleet manifest', () => {
+  test('a valid manifest parses into typed agents with defaults', () => {
+    // WHEN
+    const manifest = parseManifest(VALID, 'agents.yaml');
+    // THEN
+    expect(manifest.stacks).toBe(2);
+    expect(manifest.agents).toHaveLength(2);
+    expect(manifest.agents[0]).toEqual({
+      name: 'acme-triage',
+      runtime: 'lambda',
+      tenant: 'acme',
+      clearance: 'confidential',
+      owner: 'support@example.com',
+      maxSessionHours: 2,
+      data: [{ store: 'inbox', access: 'read' }],
+      models: [{ foundationModel: 'anthropic.claude-3-5-haiku-20241022-v1:0' }],
+      secrets: ['translator-key'],
+    });
+    expect(manifest.agents[1]).toMatchObject({
+      runtime: { eksPodIdentity: { namespace: 'agents', serviceAccount: 'worker' } },
+      data: [],
+      models: [],
+      secrets: [],
+    });
+  });
+
+  test('errors point at the exact line and column of each bad value', () => {
+    const problems = problemsOf(`version: 1
+agents:
+  - name: acme-triage
+    runtime: lambda
+    clearance: secrett
+    data:
+      - store: inbox
+        access: readd
+`);
+    expect(problems).toEqual([
+      'agents.yaml:5:16: agents[0].clearance "secrett" is not one of public, internal, confidential, restricted',
+      'agents.yaml:8:17: agents[0].data[0].access "readd" is not one of read, write, read-write, delete',
+    ]);
+  });
+
+  test.each([
+    [
+      'an unknown key',
+      'version: 1\nagents:\n  - name: a\n    runtime: lambda\n    tennant: acme\n',
+      /agents\.yaml:5:5: agents\[0\]\.tennant is not a known key/,
+    ],
+    [
+      'a bad name',
+      'version: 1\nagents:\n  - name: Bad_Name\n    runtime: lambda\n',
+      /agents\.yaml:3:11: agents\[0\]\.name "Bad_Name"/,
+    ],
+    [
+      'an unknown runtime',
+      'version: 1\nagents:\n  - name: a\n    runtime: ec2\n',
+      /agents\.yaml:4:14: agents\[0\]\.runtime "ec2" is not one of/,
+    ],
+    [
+      'a wildcard model',
+      'version: 1\nagents:\n  - name: a\n    runtime: lambda\n    models:\n      - foundationModel: "anthropic.*"\n',
+      /agents\.yaml:6:26: .*without wildcards/,
+    ],
+    [
+      'two model kinds in one entry',
+      'version: 1\nagents:\n  - name: a\n    runtime: lambda\n    models:\n      - { foundationModel: x, inferenceProfile: y }\n',
+      /must have exactly one of/,
+    ],
+    [
+      'a 13-hour session',
+      'version: 1\nagents:\n  - name: a\n    runtime: lambda\n    maxSessionHours: 13\n',
+      /agents\.yaml:5:22: .*from 1 to 12/,
+    ],
+    [
+      'a repeated name',
+      'version: 1\nagents:\n  - name: a\n    runtime: lambda\n  - name: a\n    runtime: lambda\n',
+      /agents\.yaml:5:11: agents\[1\]\.name "a" repeats agents\[0\]/,
+    ],
+    [
+      'a wrong version',
+      'version: 2\nagents:\n  - name: a\n    runtime: lambda\n',
+      /agents\.yaml:1:10: version must be 1, got 2/,
+    ],
+    ['no agents', 'version: 1\nagents: []\n', /agents must be a non-empty list/],
+    [
+      'zero stacks',
+      'version: 1\nstacks: 0\nagents:\n  - name: a\n    runtime: lambda\n',
+      /stacks must be a whole number from 1 to 100/,
+    ],
+    ['broken YAML', 'version: 1\nagents:\n  - name: a\n   runtime: lambda\n', /agents\.yaml:\d+:\d+: /],
+  ])('refuses %s', (_what, text, message) => {
+    expect(problemsOf(text).join('\n')).toMatch(message);
+  });
+
+  test('an object manifest is validated the same way, errors name the path', () => {
+    expect(() =>
+      validateManifestObject({ version: 1, agents: [{ name: 'a', runtime: 'lambda', clearance: 'x' }] }),
+    ).toThrow(/manifest: agents\[0\]\.clearance: agents\[0\]\.clearance "x" is not one of/);
+    expect(
+      validateManifestObject({ version: 1, agents: [{ name: 'a', runtime: 'lambda' }] }).agents[0].name,
+    ).toBe('a');
+  });
+
+  test('a manifest file is read from disk; a missing file is a clear error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
+    const file = path.join(dir, 'agents.yaml');
+    fs.writeFileSync(file, VALID);
+    expect(readManifestFile(file).agents).toHaveLength(2);
+    expect(() => readManifestFile(path.join(dir, 'missing.yaml'))).toThrow(/cannot read the manifest/);
+  });
+});
