@@ -1,1 +1,2 @@
-export {};
+export * from './agent-audit-trail';
+export * from './audit-object-lock-mode';

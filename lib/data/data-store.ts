@@ -1,0 +1,187 @@
+import { Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
+import { IAgentDataStore, IAgentIdentity, IDataAccess } from '../identity/agent-capabilities';
+import { DataClassification, classificationsAtOrBelow, isCleared } from '../identity/data-classification';
+import { show } from '../shared/errors';
+import { DataAccess } from './data-access';
+import { DataTags } from './data-tags';
+import { DynamoDbTableKind, DynamoDbTableStoreOptions } from './dynamodb-table-kind';
+import { KmsKeyKind } from './kms-key-kind';
+import { S3BucketKind, S3BucketStoreOptions } from './s3-bucket-kind';
+import { SecretKind } from './secret-kind';
+import { SqsQueueKind } from './sqs-queue-kind';
+import { StoreGrantContext, StoreKind, TenantReach } from './store-kind';
+
+/**
+ * A data store an agent can be granted, with tag-based (ABAC) conditions:
+ * `agent.grantData(DataStore.s3Bucket(bucket, { prefix: 'inbox/' }), DataAccess.READ)`.
+ *
+ * Every grant names the store's exact ARNs and exact actions, and requires
+ * - the store's `ai:classification` to be at or below the agent's clearance
+ *   (`aws:ResourceTag/ai:classification`), and
+ * - for a tenant agent, the store's (or object's / item's) tenant to be the agent's
+ *   (`aws:ResourceTag/ai:tenant == ${aws:PrincipalTag/ai:tenant}`, or the service's own key);
+ *   for a platform agent (no tenant), the store must carry no `ai:tenant` at all
+ *   (`Null: aws:ResourceTag/ai:tenant`), never "every tenant".
+ *
+ * Stores tagged with `DataTags` are also checked at synth: a tenant agent granted another
+ * tenant's store, a platform store, or a store above its clearance fails `cdk synth`.
+ */
+export class DataStore implements IAgentDataStore {
+  /** An S3 general purpose bucket, optionally limited to one key prefix. */
+  public static s3Bucket(bucket: s3.IBucket, options: S3BucketStoreOptions = {}): DataStore {
+    requireStore(bucket, 'DataStore.s3Bucket needs a bucket (s3.IBucket)');
+    return new DataStore(new S3BucketKind(bucket, options));
+  }
+
+  /** A DynamoDB table, optionally partitioned by tenant. */
+  public static dynamoDbTable(table: dynamodb.ITable, options: DynamoDbTableStoreOptions = {}): DataStore {
+    requireStore(table, 'DataStore.dynamoDbTable needs a table (dynamodb.ITable)');
+    return new DataStore(new DynamoDbTableKind(table, options));
+  }
+
+  /** A Secrets Manager secret. */
+  public static secret(secret: secretsmanager.ISecret): DataStore {
+    requireStore(secret, 'DataStore.secret needs a secret (secretsmanager.ISecret)');
+    return new DataStore(new SecretKind(secret));
+  }
+
+  /** A KMS key the agent uses directly (READ = Decrypt, WRITE = Encrypt + GenerateDataKey). */
+  public static kmsKey(key: kms.IKey): DataStore {
+    requireStore(key, 'DataStore.kmsKey needs a key (kms.IKey)');
+    return new DataStore(new KmsKeyKind(key));
+  }
+
+  /** An SQS queue (READ = receive, WRITE = send / change visibility, DELETE = delete messages). */
+  public static sqsQueue(queue: sqs.IQueue): DataStore {
+    requireStore(queue, 'DataStore.sqsQueue needs a queue (sqs.IQueue)');
+    return new DataStore(new SqsQueueKind(queue));
+  }
+
+  private constructor(private readonly store: StoreKind) {}
+
+  /** The store's construct (bucket, table, ...). */
+  public get construct(): IConstruct {
+    return this.store.scope;
+  }
+
+  /** Grants `agent` the given access under the tenant and classification conditions. */
+  public grantToAgent(agent: IAgentIdentity, access: IDataAccess): iam.Grant {
+    const level = DataAccess._resolve(agent, access);
+    const reach: TenantReach = agent.tenant === undefined ? 'none' : 'principal';
+    const grant = this.grant(agent, {
+      tenant: reach,
+      classifications: classificationsAtOrBelow(agent.clearance),
+      access: level,
+      grantee: agent,
+    });
+    const store = this.store;
+    agent.node.addValidation({
+      validate: () =>
+        tagProblems(store, {
+          tenant: agent.tenant,
+          clearance: agent.clearance,
+          who: `agent ${agent.agentName}`,
+        }),
+    });
+    agent.recordEntitlement({
+      kind: 'data',
+      description: `${level.level} ${store.kind} ${store.scope.node.path}${store.detail}`,
+      auditedResources: store.auditedResources(),
+    });
+    return grant;
+  }
+
+  /**
+   * Grants read-only access across every tenant, up to `clearance` (used by `SupportAccess`).
+   * Tenant-partitioned tables still get no Scan.
+   */
+  public grantCrossTenantRead(
+    grantee: iam.IGrantable & IConstruct,
+    clearance: DataClassification,
+  ): iam.Grant {
+    const store = this.store;
+    grantee.node.addValidation({
+      validate: () =>
+        tagProblems(store, {
+          tenant: undefined,
+          clearance,
+          who: `support role ${grantee.node.path}`,
+          anyTenant: true,
+        }),
+    });
+    return this.grant(grantee, {
+      tenant: 'any',
+      classifications: classificationsAtOrBelow(clearance),
+      access: DataAccess.READ,
+      grantee,
+    });
+  }
+
+  private grant(grantee: iam.IGrantable, ctx: StoreGrantContext): iam.Grant {
+    const statements = this.store.statements(ctx);
+    const grants = statements.map((s) =>
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: s.actions,
+        resourceArns: s.resources,
+        conditions: s.conditions,
+      }),
+    );
+    return grants.slice(1).reduce((all, g) => all.combine(g), grants[0]);
+  }
+}
+
+interface Grantee {
+  readonly tenant?: string;
+  readonly clearance: DataClassification;
+  readonly who: string;
+  /** Support access: any tenant may be read. */
+  readonly anyTenant?: boolean;
+}
+
+/** What is wrong between a store's DataTags and a grantee, as synth errors. */
+function tagProblems(store: StoreKind, grantee: Grantee): string[] {
+  const tags = DataTags.lookup(store.scope);
+  if (!tags) return []; // not tagged here (e.g. imported): the conditions decide at run time
+  const problems: string[] = [];
+  const name = `${store.kind} ${store.scope.node.path}`;
+  if (!isCleared(grantee.clearance, tags.classification)) {
+    problems.push(
+      `${grantee.who} (clearance ${grantee.clearance}) is granted ${name}, classified ${tags.classification}; raise the clearance or grant a store classified at or below it`,
+    );
+  }
+  if (grantee.anyTenant) return problems;
+  const storeTenant = tags.tenant;
+  const known = (v: string | undefined) => v !== undefined && !Token.isUnresolved(v);
+  if (grantee.tenant === undefined) {
+    if (storeTenant !== undefined) {
+      problems.push(
+        `platform ${grantee.who} (no tenant) is granted ${name}, which belongs to tenant ${show(storeTenant)}; a platform agent reaches only stores without ai:tenant, give the agent tenant ${show(storeTenant)}`,
+      );
+    }
+  } else if (storeTenant === undefined) {
+    if (store.tenantOn === 'resource') {
+      problems.push(
+        `${grantee.who} of tenant ${show(grantee.tenant)} is granted ${name}, which is tagged with no tenant (a platform store); tag it with DataTags.of(store).apply({ tenant: ${show(grantee.tenant)}, ... }) or grant a platform agent`,
+      );
+    }
+  } else if (known(storeTenant) && known(grantee.tenant) && storeTenant !== grantee.tenant) {
+    problems.push(
+      `${grantee.who} of tenant ${show(grantee.tenant)} is granted ${name}, which belongs to tenant ${show(storeTenant)}; grant each tenant's agent its own tenant's store`,
+    );
+  }
+  return problems;
+}
+
+function requireStore(store: unknown, message: string): void {
+  if (!store || typeof store !== 'object' || !('node' in (store as object))) {
+    throw new Error(`${message}; got ${show(store === undefined ? 'undefined' : typeof store)}`);
+  }
+}

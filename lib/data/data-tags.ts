@@ -1,0 +1,88 @@
+import { Aspects, IAspect, Tags, Token } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { DataClassification, classificationRank } from '../identity/data-classification';
+import { failAt, show } from '../shared/errors';
+import { AgentTagKeys } from '../shared/tag-keys';
+import { validateTagValue } from '../shared/tag-values';
+
+/** The ABAC tags of a data store. */
+export interface DataTagsProps {
+  /**
+   * The tenant whose data the store holds (tag `ai:tenant`). Only agents of this tenant reach it.
+   * @default - a platform store (or a store shared by tenants per object/item): no `ai:tenant` tag
+   */
+  readonly tenant?: string;
+  /** How sensitive the data is (tag `ai:classification`). */
+  readonly classification: DataClassification;
+}
+
+const TAG_PRIORITY = 1000;
+const records = new WeakMap<IConstruct, DataTagsProps>();
+
+/**
+ * Tags data stores with the ABAC attributes agents' grants are conditioned on, the way `Tags.of`
+ * tags constructs: `DataTags.of(bucket).apply({ tenant: 'acme', classification: DataClassification.INTERNAL })`.
+ *
+ * It also turns on what a service needs for the tags to count in IAM: S3 general purpose buckets
+ * evaluate `aws:ResourceTag` only with bucket ABAC enabled (`AbacStatus: Enabled`), so every
+ * `AWS::S3::Bucket` under the scope gets it. The tags are recorded so that a grant to an agent of
+ * another tenant, or above the agent's clearance, fails at synth.
+ */
+export class DataTags {
+  /** Tags for `scope` and everything under it. */
+  public static of(scope: IConstruct): DataTags {
+    return new DataTags(scope);
+  }
+
+  /**
+   * The tags applied through `DataTags` to `scope` or its closest tagged ancestor; undefined when
+   * none was (e.g. an imported store, whose tags are only known at run time).
+   */
+  public static lookup(scope: IConstruct): DataTagsProps | undefined {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const found = records.get(c);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private constructor(private readonly scope: IConstruct) {}
+
+  /** Applies `ai:tenant` / `ai:classification` and enables the tag-based access the service needs. */
+  public apply(props: DataTagsProps): void {
+    if (!props || typeof props !== 'object') {
+      failAt(this.scope, 'DataTags.apply needs { classification } and optionally { tenant }');
+    }
+    try {
+      classificationRank(props.classification);
+    } catch {
+      failAt(
+        this.scope,
+        `classification ${show(props.classification)} is not a DataClassification; use DataClassification.INTERNAL or another member`,
+      );
+    }
+    if (props.tenant !== undefined) {
+      validateTagValue(this.scope, 'tenant', props.tenant);
+      if (!Token.isUnresolved(props.tenant) && props.tenant.trim() !== props.tenant) {
+        failAt(this.scope, `tenant ${show(props.tenant)} has leading or trailing spaces; remove them`);
+      }
+    }
+    const tags = Tags.of(this.scope);
+    tags.add(AgentTagKeys.CLASSIFICATION, props.classification, { priority: TAG_PRIORITY });
+    if (props.tenant !== undefined) {
+      tags.add(AgentTagKeys.TENANT, props.tenant, { priority: TAG_PRIORITY });
+    } else {
+      tags.remove(AgentTagKeys.TENANT, { priority: TAG_PRIORITY });
+    }
+    Aspects.of(this.scope).add(new EnableBucketAbac());
+    records.set(this.scope, { tenant: props.tenant, classification: props.classification });
+  }
+}
+
+/** Turns on ABAC for S3 general purpose buckets, so `aws:ResourceTag` sees their tags. */
+class EnableBucketAbac implements IAspect {
+  public visit(node: IConstruct): void {
+    if (node instanceof s3.CfnBucket) node.abacStatus = 'Enabled';
+  }
+}

@@ -1,0 +1,347 @@
+import { Annotations, ArnFormat, Names, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { IAgentIdentity } from '../identity/agent-capabilities';
+import { DataClassification, classificationsAtOrBelow, isCleared } from '../identity/data-classification';
+import { failAt, show } from '../shared/errors';
+import { AgentTagKeys } from '../shared/tag-keys';
+import { validateTagValue } from '../shared/tag-values';
+import { SecretRotation } from './secret-rotation';
+
+/** Properties of an `AgentSecret`. */
+export interface AgentSecretProps {
+  /**
+   * The agents that may read the secret (GetSecretValue, DescribeSecret). The secret's resource
+   * policy denies GetSecretValue to every other principal except the rotation function.
+   */
+  readonly readers: IAgentIdentity[];
+  /**
+   * Agents that may put a new value (PutSecretValue), e.g. an agent that enrols a provider key.
+   * Writers cannot read unless they are also readers.
+   * @default - no writers
+   */
+  readonly writers?: IAgentIdentity[];
+  /** How the secret is rotated. */
+  readonly rotation: SecretRotation;
+  /**
+   * The customer managed key that encrypts the secret. Its key policy is left as it is (it may
+   * serve other secrets); grants still carry `kms:ViaService` and the secret's encryption context.
+   * @default - a new key with yearly rotation, usable only by Secrets Manager for this secret
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The tenant the secret belongs to (tag `ai:tenant`); every reader and writer must serve it.
+   * @default - the tenant of the readers and writers; none when they are platform agents
+   */
+  readonly tenant?: string;
+  /**
+   * Classification of the secret (tag `ai:classification`); readers and writers need at least
+   * this clearance.
+   * @default DataClassification.INTERNAL
+   */
+  readonly classification?: DataClassification;
+  /**
+   * Description of the secret.
+   * @default - "Agent secret <path>"
+   */
+  readonly description?: string;
+  /**
+   * Name of the secret.
+   * @default - a name derived from the construct path when this construct creates the key (the
+   * key policy names the secret by it), otherwise one CloudFormation generates
+   */
+  readonly secretName?: string;
+  /**
+   * How the first value is generated, e.g. the JSON template a hosted database rotation expects.
+   * @default - an alphanumeric value of the key length (generated API key) or 32 characters
+   */
+  readonly generateSecretString?: secretsmanager.SecretStringGenerator;
+}
+
+/** Actions a reader gets, exactly. */
+const READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+/** Actions a writer gets, exactly. */
+const WRITE_ACTIONS = ['secretsmanager:PutSecretValue'];
+/** The crypto operations the created key's policy limits to Secrets Manager and this secret. */
+const KEY_CRYPTO_ACTIONS = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
+
+/**
+ * A secret an agent uses (e.g. an API key), locked to its readers and rotated.
+ *
+ * - Encrypted with a customer managed key; a key created here may be used only through Secrets
+ *   Manager (`kms:ViaService`) and only for this secret (`kms:EncryptionContext:SecretARN`).
+ * - Readers get GetSecretValue and DescribeSecret, writers PutSecretValue, both under the ABAC
+ *   tenant and classification conditions; the resource policy denies GetSecretValue to every
+ *   other principal, so a wider grant elsewhere in the account cannot leak it.
+ * - Tagged `ai:tenant` / `ai:classification` like any data store.
+ */
+export class AgentSecret extends Construct {
+  /** The Secrets Manager secret. */
+  public readonly secret: secretsmanager.Secret;
+  /** ARN of the secret. */
+  public readonly secretArn: string;
+  /** The key that encrypts the secret. */
+  public readonly encryptionKey: kms.IKey;
+  /** The tenant the secret belongs to, if any. */
+  public readonly tenant?: string;
+  /** The classification of the secret. */
+  public readonly classification: DataClassification;
+  /** The kind of rotation, e.g. `generated-api-key`. */
+  public readonly rotationKind: string;
+  /** The Secrets Manager schedule expression, e.g. `rate(30 days)`. */
+  public readonly rotationSchedule: string;
+  /** The rotation function, unless the rotation is hosted. */
+  public readonly rotationFunction?: lambda.IFunction;
+  /** The role the rotation function runs as, unless the rotation is hosted. */
+  public readonly rotationRole?: iam.IRole;
+
+  private readonly readers: IAgentIdentity[];
+  private readonly writers: IAgentIdentity[];
+
+  constructor(scope: Construct, id: string, props: AgentSecretProps) {
+    super(scope, id);
+    if (!props.rotation || typeof props.rotation.bind !== 'function') {
+      failAt(this, 'rotation is required; use SecretRotation.generatedApiKey(), lambda(fn) or hosted(...)');
+    }
+    this.readers = validateAgents(this, 'readers', props.readers ?? []);
+    this.writers = validateAgents(this, 'writers', props.writers ?? []);
+    if (this.readers.length === 0) {
+      failAt(this, 'readers is empty; name at least one agent that reads the secret, e.g. readers: [agent]');
+    }
+    this.classification = props.classification ?? DataClassification.INTERNAL;
+    if (!Object.values(DataClassification).includes(this.classification)) {
+      failAt(
+        this,
+        `classification ${show(this.classification)} is not a DataClassification; use e.g. DataClassification.INTERNAL`,
+      );
+    }
+    this.tenant = resolveTenant(this, props.tenant, [...this.readers, ...this.writers]);
+    for (const agent of [...this.readers, ...this.writers]) checkClearance(this, agent, this.classification);
+
+    const ownKey = props.encryptionKey === undefined;
+    const secretName =
+      props.secretName ?? (ownKey ? Names.uniqueResourceName(this, { maxLength: 256 }) : undefined);
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        enableKeyRotation: true,
+        description: `Encrypts agent secret ${this.node.path}`,
+      });
+
+    this.secret = new secretsmanager.Secret(this, 'Resource', {
+      secretName,
+      description: props.description ?? `Agent secret ${this.node.path}`,
+      // A reference, not the key itself: the Secret L2 would add account-wide wildcard grants
+      // (kms:GenerateDataKey*, kms:ReEncrypt*) to the key policy; access is granted exactly below.
+      encryptionKey: kms.Key.fromKeyArn(this, 'KeyReference', this.encryptionKey.keyArn),
+      generateSecretString: props.generateSecretString ?? props.rotation.initialValue(),
+    });
+    this.secretArn = this.secret.secretArn;
+    this.node.defaultChild = this.secret.node.defaultChild;
+
+    if (ownKey) this.lockKeyToSecret(this.encryptionKey as kms.Key, secretName as string);
+    this.tag(ownKey);
+
+    const rotation = props.rotation.bind(this, { secret: this.secret, encryptionKey: this.encryptionKey });
+    this.rotationKind = rotation.kind;
+    this.rotationSchedule = rotation.scheduleExpression;
+    this.rotationFunction = rotation.rotationFunction;
+    this.rotationRole = rotation.rotationRole;
+    this.denyReadToOthers(rotation.rotationRoleArn);
+
+    for (const reader of this.readers) this.grant(reader, READ_ACTIONS, ['kms:Decrypt'], 'READ');
+    for (const writer of this.writers)
+      this.grant(writer, WRITE_ACTIONS, ['kms:GenerateDataKey', 'kms:Decrypt'], 'WRITE');
+  }
+
+  /** Grants one agent its actions on this secret and the key through Secrets Manager. */
+  private grant(agent: IAgentIdentity, actions: string[], keyActions: string[], level: string): iam.Grant {
+    const onSecret = iam.Grant.addToPrincipal({
+      grantee: agent,
+      actions,
+      resourceArns: [this.secretArn],
+      conditions: this.abacConditions(agent),
+    });
+    const onKey = iam.Grant.addToPrincipal({
+      grantee: agent,
+      actions: keyActions,
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': this.viaService(),
+          'kms:EncryptionContext:SecretARN': this.secretArn,
+        },
+      },
+    });
+    agent.recordEntitlement({
+      kind: 'secret',
+      description: `${level} secret ${this.node.path} (${actions.join(', ')}; rotation ${this.rotationKind} ${this.rotationSchedule})`,
+      // Secrets Manager API calls, GetSecretValue included, are CloudTrail management events;
+      // there is no Secrets Manager data resource type for event selectors.
+      auditedResources: [],
+    });
+    return onSecret.combine(onKey);
+  }
+
+  /** The same tenant and classification conditions every data store grant carries. */
+  private abacConditions(agent: IAgentIdentity): Record<string, Record<string, unknown>> {
+    const tenantKey = `aws:ResourceTag/${AgentTagKeys.TENANT}`;
+    const conditions: Record<string, Record<string, unknown>> = {
+      StringEquals: {
+        [`aws:ResourceTag/${AgentTagKeys.CLASSIFICATION}`]: classificationsAtOrBelow(agent.clearance),
+      },
+    };
+    if (agent.tenant === undefined) {
+      conditions.Null = { [tenantKey]: 'true' };
+    } else {
+      conditions.StringEquals[tenantKey] = `\${aws:PrincipalTag/${AgentTagKeys.TENANT}}`;
+    }
+    return conditions;
+  }
+
+  /**
+   * Denies GetSecretValue to every principal that is not a reader or the rotation function. With
+   * hosted rotation the rotation role is not known, so only other agents (principals tagged
+   * `ai:agent`) are denied.
+   */
+  private denyReadToOthers(rotationRoleArn: string | undefined): void {
+    const allowed = this.readers.map((r) => r.roleArn);
+    if (rotationRoleArn !== undefined) allowed.push(rotationRoleArn);
+    const conditions: Record<string, Record<string, unknown>> = {
+      ArnNotEquals: { 'aws:PrincipalArn': allowed },
+    };
+    if (rotationRoleArn === undefined) {
+      conditions.Null = { [`aws:PrincipalTag/${AgentTagKeys.AGENT}`]: 'false' };
+      Annotations.of(this).addWarningV2(
+        'cdk-agent-identity:hosted-rotation-read-lock',
+        'hosted rotation runs as a role this library cannot name, so the resource policy denies GetSecretValue only to other agents (principals tagged ai:agent), not to every other principal',
+      );
+    }
+    const result = this.secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyReadExceptReadersAndRotation',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.secretArn],
+        conditions,
+      }),
+    );
+    if (!result.statementAdded) {
+      failAt(this, 'could not add the resource policy that locks the secret to its readers');
+    }
+  }
+
+  /** Limits a key created here to Secrets Manager and to this one secret. */
+  private lockKeyToSecret(key: kms.Key, secretName: string): void {
+    const stack = Stack.of(this);
+    const secretArnPattern = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${secretName}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyUseOutsideSecretsManager',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: KEY_CRYPTO_ACTIONS,
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'kms:ViaService': this.viaService() } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyUseForOtherSecrets',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: KEY_CRYPTO_ACTIONS,
+        resources: ['*'],
+        conditions: { StringNotLike: { 'kms:EncryptionContext:SecretARN': secretArnPattern } },
+      }),
+    );
+  }
+
+  private tag(ownKey: boolean): void {
+    const targets: Construct[] = [this.secret];
+    if (ownKey) targets.push(this.encryptionKey as kms.Key);
+    for (const target of targets) {
+      const tags = Tags.of(target);
+      tags.add(AgentTagKeys.CLASSIFICATION, this.classification, { priority: 1000 });
+      if (this.tenant !== undefined) tags.add(AgentTagKeys.TENANT, this.tenant, { priority: 1000 });
+    }
+  }
+
+  private viaService(): string {
+    return `secretsmanager.${Stack.of(this).region}.amazonaws.com`;
+  }
+}
+
+function validateAgents(scope: Construct, prop: string, agents: IAgentIdentity[]): IAgentIdentity[] {
+  if (!Array.isArray(agents)) failAt(scope, `${prop} must be a list of AgentIdentity, e.g. [agent]`);
+  const seen = new Set<IAgentIdentity>();
+  for (const agent of agents) {
+    if (!agent || typeof agent.recordEntitlement !== 'function' || !agent.role) {
+      failAt(scope, `${prop} must hold AgentIdentity instances, got ${show(String(agent))}`);
+    }
+    if (Stack.of(agent) !== Stack.of(scope)) {
+      failAt(
+        scope,
+        `${prop} agent ${show(agent.agentName)} is in stack ${show(Stack.of(agent).node.path)}, the secret in ${show(Stack.of(scope).node.path)}; define them in the same stack (the role policy and the secret's resource policy refer to each other)`,
+      );
+    }
+    if (seen.has(agent))
+      failAt(scope, `${prop} lists agent ${show(agent.agentName)} twice; list each agent once`);
+    seen.add(agent);
+  }
+  return [...agents];
+}
+
+/** The secret's tenant: the given one, else the one all agents share; mixed tenants are refused. */
+function resolveTenant(
+  scope: Construct,
+  tenant: string | undefined,
+  agents: IAgentIdentity[],
+): string | undefined {
+  if (tenant !== undefined) validateTagValue(scope, 'tenant', tenant);
+  const tenants = new Set(agents.map((a) => a.tenant));
+  const resolved = tenant ?? (tenants.size === 1 ? [...tenants][0] : undefined);
+  if (tenant === undefined && tenants.size > 1) {
+    failAt(
+      scope,
+      `readers and writers serve different tenants (${show([...tenants].map((t) => t ?? 'platform'))}); a secret belongs to one tenant, so create one secret per tenant`,
+    );
+  }
+  for (const agent of agents) {
+    if (Token.isUnresolved(agent.tenant ?? '') || Token.isUnresolved(resolved ?? '')) continue;
+    if (agent.tenant !== resolved) {
+      failAt(
+        scope,
+        `agent ${show(agent.agentName)} serves tenant ${show(agent.tenant ?? 'platform')} but the secret belongs to ${show(resolved ?? 'platform')}; grant it a secret of its own tenant`,
+      );
+    }
+  }
+  return resolved;
+}
+
+function checkClearance(scope: Construct, agent: IAgentIdentity, classification: DataClassification): void {
+  if (!isCleared(agent.clearance, classification)) {
+    failAt(
+      scope,
+      `agent ${show(agent.agentName)} has clearance ${show(agent.clearance)}, below the secret's classification ${show(classification)}; raise its clearance or lower the classification`,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** Properties of an `ApiKeyRotationFunction`. */
+export interface ApiKeyRotationFunctionProps {
+  /** The secret the function rotates; it may touch no other. */
+  readonly secret: secretsmanager.ISecret;
+  /** The key that encrypts the secret. */
+  readonly encryptionKey: kms.IKey;
+  /** Length of the generated key in base64url characters. */
+  readonly keyLength: number;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The actions a rotation function needs on its one secret (the four rotation steps). */
+export const ROTATION_SECRET_ACTIONS: readonly string[] = [
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
+
+/** KMS actions Secrets Manager calls on the caller's behalf to read (Decrypt) and write (GenerateDataKey). */
+export const ROTATION_KMS_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+const HANDLER_DIR = path.join('handlers', 'generated-api-key');
+
+/**
+ * The rotation function for generated API keys: the plain-JS handler shipped in this package, its
+ * own least-privilege role (this secret only, its staging actions only), and a log group with
+ * retention. The secret's resource policy names this role as the one non-reader that may read.
+ */
+export class ApiKeyRotationFunction extends Construct {
+  /** The rotation function. */
+  public readonly function: lambda.Function;
+  /** The role the function runs as. */
+  public readonly role: iam.Role;
+  /** Where the function logs (never a secret value). */
+  public readonly logGroup: logs.LogGroup;
+  /** The role's one policy. */
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: ApiKeyRotationFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+
+    this.role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Rotates one agent secret (generated API key)',
+    });
+    // A customer managed policy rather than an inline one (NIST 800-53 IAMNoInlinePolicy).
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'Rotation of one agent secret: its staging actions and its key through Secrets Manager',
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [
+            stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `${this.logGroup.logGroupName}:log-stream:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+        ...rotationStatements(props.secret, props.encryptionKey),
+      ],
+    });
+
+    this.function = new lambda.Function(this, 'Resource', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(handlerDirectory()),
+      role: this.role,
+      logGroup: this.logGroup,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      description: 'Rotates one agent secret (generated API key); never logs a secret value',
+      environment: { KEY_LENGTH: String(props.keyLength) },
+    });
+    this.function.node.addDependency(this.policy);
+    this.node.defaultChild = this.function.node.defaultChild;
+  }
+}
+
+/**
+ * Exactly what the four rotation steps need on one secret, and the key only through Secrets
+ * Manager for that secret. No `GetRandomPassword`: keys come from `crypto.randomBytes`; a custom
+ * function that needs it can be granted it separately.
+ */
+export function rotationStatements(secret: secretsmanager.ISecret, key: kms.IKey): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: [...ROTATION_SECRET_ACTIONS], resources: [secret.secretArn] }),
+    new iam.PolicyStatement({
+      actions: [...ROTATION_KMS_ACTIONS],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `secretsmanager.${Stack.of(secret).region}.amazonaws.com`,
+          'kms:EncryptionContext:SecretARN': secret.secretArn,
+        },
+      },
+    }),
+  ];
+}
+
+/** Grants a rotation principal the statements of `rotationStatements`. */
+export function grantRotation(
+  grantee: iam.IGrantable,
+  secret: secretsmanager.ISecret,
+  key: kms.IKey,
+): iam.Grant {
+  const [onSecret, onKey] = rotationStatements(secret, key).map((statement) =>
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: statement.actions,
+      resourceArns: statement.resources,
+      conditions: statement.conditions,
+    }),
+  );
+  return onSecret.combine(onKey);
+}
+
+/**
+ * The handler folder. Compiled code runs from dist/lib/secrets while the plain-JS handler ships
+ * in lib/secrets/handlers, so look next to this file first, then in the package's lib/.
+ */
+function handlerDirectory(): string {
+  const candidates = [
+    path.join(__dirname, HANDLER_DIR),
+    path.join(__dirname, '..', '..', '..', 'lib', 'secrets', HANDLER_DIR),
+  ];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.js'))) ?? candidates[0];
+}
