@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+/**
+ * `agent-identity` — command line of cdk-agent-identity.
+ *
+ *   agent-identity diff <baseline.json> <new.json> [--format text|json]
+ *   agent-identity review ...            (live access review, see `agent-identity review --help`)
+ *
+ * Exit codes of `diff`: 0 access did not widen, 1 access widened, 2 usage or input error.
+ * Only Node built-ins are used for argument parsing; the diff itself lives in lib/report.
+ */
+import { parseArgs } from 'util';
+import { diffEntitlementReports } from '../lib/report/diff-entitlement-reports';
+import {
+  EntitlementReportError,
+  formatEntitlementDiff,
+  readEntitlementReport,
+} from '../lib/report/entitlement-report-file';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliOutput {
+  /** Normal output. */
+  stdout(text: string): void;
+  /** Errors and progress. */
+  stderr(text: string): void;
+}
+
+export const USAGE = `usage: agent-identity <command> [options]
+
+commands:
+  diff <baseline.json> <new.json>   compare two agent-entitlements.json files; exit 1 when access widened
+  review [options]                  review agent roles of a live AWS account (see: agent-identity review --help)
+
+options:
+  -h, --help                        show this help
+`;
+
+export const DIFF_USAGE = `usage: agent-identity diff <baseline.json> <new.json> [--format text|json]
+
+Compares two agent-entitlements.json files (written into the cloud assembly by every cdk synth
+when AgentEntitlementReport is registered) and prints what changed per agent.
+
+Widening: a new agent, data store, action, model, secret or permission; a new trust principal or
+looser trust / grant conditions; a higher clearance; a removed tenant; a longer session; a removed
+guard rail, boundary or guardrail pin; lost audit coverage or secret rotation; a new acknowledged
+finding.
+
+options:
+  --format text|json   output format (default: text)
+  -h, --help           show this help
+
+exit codes:
+  0  access did not widen (unchanged or only narrowed)
+  1  access widened
+  2  usage error, unreadable file, invalid JSON or unsupported schemaVersion
+`;
+
+const EXIT_OK = 0;
+const EXIT_WIDENED = 1;
+const EXIT_USAGE = 2;
+
+const processOutput: CliOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], out: CliOutput = processOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    out.stderr(USAGE);
+    return EXIT_USAGE;
+  }
+  if (command === '-h' || command === '--help' || command === 'help') {
+    out.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (command === 'diff') return diff(rest, out);
+  if (command === 'review') return review(rest, out);
+  out.stderr(`agent-identity: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  return EXIT_USAGE;
+}
+
+function diff(argv: string[], out: CliOutput): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: 'boolean', short: 'h' }, format: { type: 'string' } },
+    });
+  } catch (e) {
+    out.stderr(`agent-identity diff: ${(e as Error).message}\n\n${DIFF_USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.values.help) {
+    out.stdout(DIFF_USAGE);
+    return EXIT_OK;
+  }
+  const format = parsed.values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    out.stderr(`agent-identity diff: --format must be text or json, got ${JSON.stringify(format)}\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.positionals.length !== 2) {
+    out.stderr(
+      `agent-identity diff: expected two files (baseline and new), got ${parsed.positionals.length}\n\n${DIFF_USAGE}`,
+    );
+    return EXIT_USAGE;
+  }
+  const [baselineFile, currentFile] = parsed.positionals;
+  let result;
+  try {
+    result = diffEntitlementReports(readEntitlementReport(baselineFile), readEntitlementReport(currentFile));
+  } catch (e) {
+    if (e instanceof EntitlementReportError) {
+      out.stderr(`agent-identity diff: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  out.stdout(format === 'json' ? `${JSON.stringify(result, undefined, 2)}\n` : formatEntitlementDiff(result));
+  return result.widened ? EXIT_WIDENED : EXIT_OK;
+}
+
+async function review(argv: string[], out: CliOutput): Promise<number> {
+  let runReviewCli: ((args: string[]) => Promise<number>) | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    runReviewCli = require('../lib/review').runReviewCli;
+  } catch (e) {
+    out.stderr(`agent-identity review: the review module could not be loaded: ${(e as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  if (typeof runReviewCli !== 'function') {
+    out.stderr('agent-identity review: not available in this build of cdk-agent-identity\n');
+    return EXIT_USAGE;
+  }
+  return runReviewCli(argv);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`agent-identity: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}
