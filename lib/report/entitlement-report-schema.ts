@@ -1,0 +1,258 @@
+/**
+ * The shape of `agent-entitlements.json`, schema version 1 (documented in lib/report/SCHEMA.md).
+ *
+ * Every value that was an unresolved CloudFormation intrinsic in the template is rendered as a
+ * readable placeholder: `${LogicalId}` for a Ref, `${LogicalId.Attribute}` for a GetAtt,
+ * `${AWS::Partition}` for a pseudo parameter. Policy variables such as `${aws:PrincipalTag/ai:tenant}`
+ * are kept as IAM writes them. Lists are sorted so that two reports of the same app are identical.
+ */
+
+/** The schema version this library writes and reads. */
+export const ENTITLEMENT_REPORT_SCHEMA_VERSION = 1;
+
+/** Name of the program that writes the report, recorded in `generator`. */
+export const ENTITLEMENT_REPORT_GENERATOR = 'cdk-agent-identity';
+
+/** Conditions of a policy statement: operator → condition key → values (always a list). */
+export type ConditionMap = Record<string, Record<string, string[]>>;
+
+/** Access level of a data action, judged by its name. */
+export enum AccessLevel {
+  /** Reads data: Get*, List*, Describe*, Query, Scan, Receive*, Decrypt, ... */
+  READ = 'read',
+  /** Changes data: Put*, Update*, Send*, Publish, Encrypt, GenerateDataKey*, ... */
+  WRITE = 'write',
+  /** Removes data: Delete*, BatchDelete*, Purge*, Remove*. */
+  DELETE = 'delete',
+}
+
+/** Part of one Allow statement that falls on one entry (a store, a model, a secret, ...). */
+export interface ScopedGrant {
+  /** Actions as written in the policy (wildcards kept), sorted. */
+  readonly actions: string[];
+  /** The statement's resources that fall on this entry, sorted. */
+  readonly resources: string[];
+  /**
+   * Set when the statement used NotAction: the actions it excludes. `actions` is then `['*']`.
+   * @default - the statement used Action
+   */
+  readonly notActions?: string[];
+  /** The statement's conditions; empty when it has none. */
+  readonly conditions: ConditionMap;
+  /** Where the statement lives, e.g. `inline policy AgentAccess` or `AWS::IAM::Policy RoleDefaultPolicy`. */
+  readonly source: string;
+  /**
+   * The statement's Sid.
+   * @default - none
+   */
+  readonly sid?: string;
+}
+
+/** One trust statement of the role: who may assume it and under which conditions. */
+export interface TrustGrant {
+  /** Principals as `Service:lambda.amazonaws.com`, `AWS:<arn>`, `Federated:<provider>` or `*`. */
+  readonly principals: string[];
+  /** Actions, e.g. `sts:AssumeRole`, `sts:TagSession`. */
+  readonly actions: string[];
+  /** Conditions; empty when none. */
+  readonly conditions: ConditionMap;
+}
+
+/** A data store the agent reaches. */
+export interface DataStoreEntitlement {
+  /** The store, e.g. `${Bucket.Arn}` or `arn:${AWS::Partition}:dynamodb:us-east-1:111111111111:table/orders`. */
+  readonly store: string;
+  /** Service prefix of the actions, e.g. `s3`. */
+  readonly service: string;
+  /** Access levels the actions amount to, in the order read, write, delete. */
+  readonly access: AccessLevel[];
+  /** Every action granted on the store, sorted. */
+  readonly actions: string[];
+  /** The statements, with their resources inside the store and their conditions. */
+  readonly grants: ScopedGrant[];
+}
+
+/** A Bedrock resource the agent may use: model, inference profile, knowledge base, agent alias, ... */
+export interface ModelEntitlement {
+  /** The resource as written in the policy. */
+  readonly resource: string;
+  /** Bedrock resource type, e.g. `foundation-model`, `inference-profile`, `knowledge-base`, `agent-alias`. */
+  readonly kind: string;
+  /** Every action granted on it, sorted. */
+  readonly actions: string[];
+  /** The statements, with their conditions. */
+  readonly grants: ScopedGrant[];
+}
+
+/** A statement that pins a guardrail through the `bedrock:GuardrailIdentifier` condition key. */
+export interface GuardrailPinEntitlement {
+  /** `Allow` (invocation allowed with the guardrail) or `Deny` (denied without it). */
+  readonly effect: string;
+  /** The condition operator, e.g. `StringEquals`, `StringNotEquals`, `Null`. */
+  readonly operator: string;
+  /** The guardrail identifiers the condition names (for `Null`: `true` / `false`). */
+  readonly guardrails: string[];
+  /** Actions of the statement. */
+  readonly actions: string[];
+  /** Resources of the statement. */
+  readonly resources: string[];
+  /** Where the statement lives. */
+  readonly source: string;
+}
+
+/** Rotation of a secret, from an `AWS::SecretsManager::RotationSchedule` in the templates. */
+export interface SecretRotationInfo {
+  /** Stack and logical id of the rotation schedule. */
+  readonly schedule: string;
+  /**
+   * Days between rotations.
+   * @default - not set (see scheduleExpression)
+   */
+  readonly automaticallyAfterDays?: number;
+  /**
+   * Schedule expression, e.g. `rate(30 days)`.
+   * @default - not set
+   */
+  readonly scheduleExpression?: string;
+  /**
+   * The rotation function (or `hosted:<type>` for a hosted rotation Lambda).
+   * @default - not set
+   */
+  readonly rotatedBy?: string;
+}
+
+/** A secret the agent reaches. */
+export interface SecretEntitlement {
+  /** The secret as written in the policy. */
+  readonly secret: string;
+  /** Whether the agent may read its value (`secretsmanager:GetSecretValue`). */
+  readonly reads: boolean;
+  /** Every Secrets Manager action granted on it, sorted. */
+  readonly actions: string[];
+  /** The statements, with their conditions. */
+  readonly grants: ScopedGrant[];
+  /** Its rotation; null when no rotation schedule in the templates rotates it. */
+  readonly rotation: SecretRotationInfo | null;
+}
+
+/** An explicit deny that applies to the agent. */
+export interface DenyEntitlement {
+  /**
+   * The statement's Sid; guard rails of this library carry stable Sids (see GUARD_RAILS).
+   * @default - none
+   */
+  readonly sid?: string;
+  /** Denied actions (or the excluded ones when `notActions` is set). */
+  readonly actions: string[];
+  /**
+   * Set when the deny used NotAction.
+   * @default - it used Action
+   */
+  readonly notActions?: string[];
+  /** Resources. */
+  readonly resources: string[];
+  /** Conditions; empty when the deny always applies. */
+  readonly conditions: ConditionMap;
+  /** Where the statement lives. */
+  readonly source: string;
+}
+
+/** The permissions boundary of the role. */
+export interface BoundaryEntitlement {
+  /** The boundary policy (logical id placeholder or ARN). */
+  readonly policy: string;
+  /** Whether its document was in the templates (an AWS-managed or imported boundary is not). */
+  readonly readable: boolean;
+  /** What the boundary allows at most. */
+  readonly allows: ScopedGrant[];
+  /** Its explicit denies. */
+  readonly denies: DenyEntitlement[];
+}
+
+/** A managed policy attached to the role. */
+export interface ManagedPolicyAttachment {
+  /** The policy (logical id placeholder or ARN). */
+  readonly policy: string;
+  /** Whether its document was in the templates and so is part of this report. */
+  readonly readable: boolean;
+}
+
+/** A trail that records the agent. */
+export interface AuditCoverage {
+  /** `<stack>/<logicalId>` of the trail. */
+  readonly trail: string;
+  /** `selects-agent` (an advanced event selector names the role) or `multi-region` (records every principal). */
+  readonly scope: string;
+}
+
+/** An acknowledged (suppressed) finding, with its reason. */
+export interface AcknowledgedFinding {
+  /** Rule id as cdk-nag matches it (the `Annotation::` prefix removed), e.g. `AgentIdentityChecks-NoOwner`. */
+  readonly ruleId: string;
+  /** Why it was acknowledged. */
+  readonly reason: string;
+  /** Construct path the acknowledgement was made on (empty for the app). */
+  readonly acknowledgedAt: string;
+}
+
+/** Everything one agent (a role tagged `ai:agent`) is entitled to. */
+export interface AgentEntitlementRecord {
+  /** Value of the `ai:agent` tag. */
+  readonly agentName: string;
+  /** Stack that holds the role. */
+  readonly stackName: string;
+  /** Logical id of the role. */
+  readonly roleLogicalId: string;
+  /** Construct path of the role; null when unknown. */
+  readonly constructPath: string | null;
+  /** Role name (literal, or a placeholder when CloudFormation names it). */
+  readonly roleName: string;
+  /** Runtimes derived from the trust principals, e.g. `lambda`, `github-actions`, `delegated-from:orchestrator`. */
+  readonly runtime: string[];
+  /** Trust statements. */
+  readonly trust: TrustGrant[];
+  /** Value of `ai:tenant`; null for a platform agent. */
+  readonly tenant: string | null;
+  /** Value of `ai:clearance`; null when untagged. */
+  readonly clearance: string | null;
+  /** Value of `ai:owner`; null when untagged. */
+  readonly owner: string | null;
+  /** MaxSessionDuration in seconds (IAM's default 3600 when unset); null when a token. */
+  readonly maxSessionDurationSeconds: number | null;
+  /** Data stores, sorted by store. */
+  readonly dataStores: DataStoreEntitlement[];
+  /** Bedrock models, profiles, knowledge bases, agent aliases, guardrails, sorted. */
+  readonly models: ModelEntitlement[];
+  /** Guardrail pins (statements conditioned on `bedrock:GuardrailIdentifier`). */
+  readonly guardrails: GuardrailPinEntitlement[];
+  /** Secrets, sorted. */
+  readonly secrets: SecretEntitlement[];
+  /** Allow statements that are none of the above (e.g. `sqs`, `sts`, `cloudwatch`). */
+  readonly otherPermissions: ScopedGrant[];
+  /** Explicit denies in the identity policies (guard rails and others). */
+  readonly denies: DenyEntitlement[];
+  /** Sids of this library's guard rails present among the denies. */
+  readonly guardRails: string[];
+  /** Sids of this library's guard rails missing from the denies. */
+  readonly missingGuardRails: string[];
+  /** Permissions boundary; null when the role has none. */
+  readonly permissionsBoundary: BoundaryEntitlement | null;
+  /** Managed policies attached to the role. */
+  readonly managedPolicies: ManagedPolicyAttachment[];
+  /** Trails that record the agent; empty when none does. */
+  readonly auditTrails: AuditCoverage[];
+  /** Acknowledged findings that apply to the role or its policies. */
+  readonly acknowledgedFindings: AcknowledgedFinding[];
+}
+
+/** The whole report: `agent-entitlements.json`. */
+export interface EntitlementReport {
+  /** Always `1` for this shape. */
+  readonly schemaVersion: number;
+  /** `cdk-agent-identity`. */
+  readonly generator: string;
+  /** Every agent of the app, sorted by name then stack. */
+  readonly agents: AgentEntitlementRecord[];
+  /** Every acknowledgement in the app, whether or not it concerns an agent. */
+  readonly acknowledgements: AcknowledgedFinding[];
+}
