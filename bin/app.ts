@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * Reference app: a small multi-tenant agent platform that `npx cdk synth` synthesizes offline.
- * It shows the library end to end and is what CI gates on.
+ * Every synth writes agent-entitlements.json / .md into the cloud assembly.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AgentEntitlementReport } from '../lib';
 import { ReferenceStack } from './reference-stack';
 
 const app = new App();
@@ -13,4 +14,5 @@ new ReferenceStack(app, 'AgentPlatform', {
     region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
   },
 });
+Validations.of(app).addPlugins(new AgentEntitlementReport(app));
 app.synth();

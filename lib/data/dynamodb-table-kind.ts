@@ -67,7 +67,9 @@ export class DynamoDbTableKind implements StoreKind {
     const base = mergeConditions(storeConditions(ctx, !this.partitioned), this.leadingKeys(ctx));
     const indexArns = this.indexes.map((i) => `${this.tableArn}/index/${i}`);
     const out: StoreStatement[] = [];
-    const kmsActions: string[] = [];
+    // DynamoDB decrypts the table key for every item request, whatever its kind, so any access to a
+    // table under a customer managed key needs kms:Decrypt (through DynamoDB only).
+    const kmsActions: string[] = ['kms:Decrypt'];
     if (ctx.access.reads) {
       const search = this.partitioned ? ['dynamodb:Query'] : ['dynamodb:Query', 'dynamodb:Scan'];
       out.push({
@@ -76,7 +78,6 @@ export class DynamoDbTableKind implements StoreKind {
         conditions: base,
       });
       if (indexArns.length) out.push({ actions: search, resources: indexArns, conditions: base });
-      kmsActions.push('kms:Decrypt');
     }
     if (ctx.access.writes) {
       // BatchWriteItem is never granted: it also deletes, and writes never include deletes

@@ -287,7 +287,7 @@ describe('DynamoDB', () => {
     DataTags.of(table).apply({ tenant: 'acme', classification: DataClassification.INTERNAL });
     agent(stack).grantData(DataStore.dynamoDbTable(table), DataAccess.WRITE);
     const kmsStatement = agentStatements(stack, 'a').find((s) => JSON.stringify(s.Action).includes('kms:'));
-    expect(kmsStatement.Action).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(kmsStatement.Action).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(kmsStatement.Condition).toEqual({
       StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' },
     });
