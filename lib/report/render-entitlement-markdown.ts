@@ -339,15 +339,19 @@ function actionName(action: string): string {
   return action.includes(':') ? action.slice(action.indexOf(':') + 1) : action;
 }
 
-/** A shorter label for an ARN: the part after the account (or the whole value). */
+/**
+ * A shorter label for an ARN: the part after the account, prefixed with the region when the ARN
+ * names one (so the same model in two regions stays two labels), or the whole value.
+ */
 function short(value: string): string {
   const masked = value.replace(/\$\{[^}]*\}/g, (m) => m.replace(/:/g, '_'));
   if (!masked.startsWith('arn:')) return value;
-  let colons = 0;
-  for (let i = 0; i < masked.length; i++) {
-    if (masked[i] === ':' && ++colons === 5) return value.slice(i + 1);
-  }
-  return value;
+  const colons: number[] = [];
+  for (let i = 0; i < masked.length && colons.length < 5; i++) if (masked[i] === ':') colons.push(i);
+  if (colons.length < 5) return value;
+  const region = value.slice(colons[2] + 1, colons[3]);
+  const rest = value.slice(colons[4] + 1);
+  return region && !region.startsWith('${') ? `${region} ${rest}` : rest;
 }
 
 function row(cells: string[]): string {
