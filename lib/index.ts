@@ -6,3 +6,4 @@ export * from './secrets';
 export * from './audit';
 export * from './checks';
 export * from './report';
+export * from './fleet';

@@ -1,0 +1,59 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { AgentTagKeys } from '../../shared/tag-keys';
+import { CheckContext } from '../private/context';
+import { NormalizedStatement, finding, flatten, isNarrowingOperator } from '../private/policy';
+
+/** Services whose resources hold tenant data. */
+export const DATA_STORE_SERVICES: readonly string[] = [
+  's3',
+  'dynamodb',
+  'secretsmanager',
+  'kms',
+  'sqs',
+  'sns',
+];
+
+/** The policy variable for the agent's own tenant, as `flatten` renders `${aws:PrincipalTag/ai:tenant}`. */
+const PRINCIPAL_TENANT = `<aws:PrincipalTag/${AgentTagKeys.TENANT}>`.toLowerCase();
+
+/**
+ * AgentIdentity-TenantAbac: an agent role tagged `ai:tenant` reaches data stores only under a
+ * tenant condition. Each Allow statement with an s3 / dynamodb / secretsmanager / kms / sqs /
+ * sns action on specific resources carries, with a narrowing operator (no `Not`, no `IfExists`):
+ * - a condition value `${aws:PrincipalTag/ai:tenant}` (e.g. `aws:ResourceTag/ai:tenant`), or
+ * - a `dynamodb:LeadingKeys` condition whose values are the agent's tenant (or start with it), or
+ * - a `.../ai:tenant` tag key (`aws:ResourceTag`, `s3:ExistingObjectTag`, ...) equal to the
+ *   agent's own tenant.
+ * Statements on `*` are left to AgentIdentity-NoWildcardResources.
+ *
+ * Findings: `Resource::<resource>`.
+ */
+export function tenantAbac(node: CfnResource, context: CheckContext): NagRuleResult {
+  const role = context.index.agentRole(node);
+  if (!role) return NagRuleCompliance.NOT_APPLICABLE;
+  const tenant = role.tags.get(AgentTagKeys.TENANT);
+  if (tenant === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  const findings = new Set<string>();
+  for (const s of role.statements) {
+    if (s.effect !== 'Allow' || !touchesDataStore(s) || hasTenantCondition(s, tenant)) continue;
+    for (const resource of s.resources) if (resource !== '*') findings.add(finding('Resource', resource));
+  }
+  return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
+}
+
+function touchesDataStore(s: NormalizedStatement): boolean {
+  return s.actions.some((a) => a === '*' || DATA_STORE_SERVICES.includes(a.split(':')[0].toLowerCase()));
+}
+
+function hasTenantCondition(s: NormalizedStatement, tenant: string): boolean {
+  const tenantSuffix = `/${AgentTagKeys.TENANT}`.toLowerCase();
+  return s.conditions.some((c) => {
+    if (!isNarrowingOperator(c.operator) || c.values.length === 0) return false;
+    const key = c.key.toLowerCase();
+    const own = (v: string) => v.toLowerCase().includes(PRINCIPAL_TENANT);
+    if (key === 'dynamodb:leadingkeys') return c.values.every((v) => own(v) || v.startsWith(flatten(tenant)));
+    if (key.endsWith(tenantSuffix)) return c.values.every((v) => own(v) || v === flatten(tenant));
+    return c.values.some(own);
+  });
+}

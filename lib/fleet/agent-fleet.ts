@@ -1,0 +1,224 @@
+import { CfnResource, Duration, Environment, NestedStack, Stack } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { DataAccess } from '../data/data-access';
+import { IAgentAuditTrail, IAgentDataStore, IAgentGuardrail } from '../identity/agent-capabilities';
+import { AgentIdentity } from '../identity/agent-identity';
+import { AgentRuntime } from '../identity/agent-runtime';
+import { DataClassification } from '../identity/data-classification';
+import { BedrockModel } from '../models/bedrock-model';
+import { failAt, show } from '../shared/errors';
+import { FleetManifest, ManifestAgent, readManifestFile, validateManifestObject } from './fleet-manifest';
+
+/** Options of an `AgentFleet`. */
+export interface AgentFleetOptions {
+  /**
+   * The data stores agents may name in their `data` grants, by manifest name.
+   * @default - no stores: a manifest naming one is an error
+   */
+  readonly stores?: Record<string, IAgentDataStore>;
+  /**
+   * The secrets agents may name in `secrets` (granted READ), by manifest name, e.g. `DataStore.secret(s)`.
+   * @default - no secrets: a manifest naming one is an error
+   */
+  readonly secrets?: Record<string, IAgentDataStore>;
+  /**
+   * Guardrail pinned on every model grant of the fleet.
+   * @default - no guardrail
+   */
+  readonly guardrail?: IAgentGuardrail;
+  /**
+   * Audit trail every agent of the fleet is recorded by.
+   * @default - none
+   */
+  readonly auditTrail?: IAgentAuditTrail;
+  /**
+   * Environment of the stacks the fleet creates (when the fleet is created directly in an app).
+   * @default - environment-agnostic stacks
+   */
+  readonly env?: Environment;
+  /**
+   * Most agents one stack may hold; more is a synth-time error that says to raise `stacks` in the
+   * manifest. The default keeps a stack well inside CloudFormation's 500 resources and 1 MB.
+   * @default 250
+   */
+  readonly maxAgentsPerStack?: number;
+}
+
+/** CloudFormation's resource limit per template. */
+const MAX_RESOURCES_PER_STACK = 500;
+const DEFAULT_MAX_AGENTS_PER_STACK = 250;
+const ACCESS: Record<string, DataAccess> = {
+  read: DataAccess.READ,
+  write: DataAccess.WRITE,
+  'read-write': DataAccess.READ_WRITE,
+  delete: DataAccess.DELETE,
+};
+
+/**
+ * Hundreds of agents defined as data. A fleet reads a manifest (YAML/JSON file or object),
+ * creates one `AgentIdentity` per entry with its grants, and spreads the agents over `stacks`
+ * stacks — nested stacks when the fleet sits inside a stack, sibling stacks when it sits in an
+ * app or stage. An agent's stack depends only on its name (a stable hash), so adding or removing
+ * agents never moves, and so never replaces, another agent's role.
+ */
+export class AgentFleet extends Construct {
+  /** Builds a fleet from a manifest file (YAML or JSON). */
+  public static fromManifest(
+    scope: Construct,
+    id: string,
+    file: string,
+    options: AgentFleetOptions = {},
+  ): AgentFleet {
+    return new AgentFleet(scope, id, readManifestFile(file), options);
+  }
+
+  /** Builds a fleet from a manifest given as an object (validated like a file). */
+  public static fromObject(
+    scope: Construct,
+    id: string,
+    manifest: unknown,
+    options: AgentFleetOptions = {},
+  ): AgentFleet {
+    return new AgentFleet(scope, id, validateManifestObject(manifest, `${scope.node.path}/${id}`), options);
+  }
+
+  /** The stacks (or nested stacks) holding the agents, in shard order; shards without an agent have none. */
+  public readonly stacks: Stack[];
+  /** The validated manifest. */
+  public readonly manifest: FleetManifest;
+  private readonly agentsByName = new Map<string, AgentIdentity>();
+
+  private constructor(scope: Construct, id: string, manifest: FleetManifest, options: AgentFleetOptions) {
+    super(scope, id);
+    this.manifest = manifest;
+    const inStack = this.node.scopes.some((c: IConstruct) => Stack.isStack(c));
+    // Only shards that hold an agent become stacks: an empty stack cannot be deployed.
+    const shards = new Map<number, Stack>();
+    const stackFor = (shard: number): Stack => {
+      let stack = shards.get(shard);
+      if (!stack) {
+        stack = inStack
+          ? new NestedStack(this, `Shard${shard}`)
+          : new Stack(this, `Shard${shard}`, { env: options.env });
+        shards.set(shard, stack);
+      }
+      return stack;
+    };
+    const maxAgents = options.maxAgentsPerStack ?? DEFAULT_MAX_AGENTS_PER_STACK;
+    const perShard = new Array<number>(manifest.stacks).fill(0);
+    manifest.agents.forEach((entry, index) => {
+      const shard = shardOf(entry.name, manifest.stacks);
+      perShard[shard]++;
+      this.agentsByName.set(entry.name, this.buildAgent(stackFor(shard), entry, index, options));
+    });
+    this.stacks = [...shards.entries()].sort(([a], [b]) => a - b).map(([, stack]) => stack);
+    perShard.forEach((count, shard) => {
+      if (count > maxAgents) {
+        failAt(
+          this,
+          `stack Shard${shard} would hold ${count} agents, more than maxAgentsPerStack (${maxAgents}); raise 'stacks' in the manifest (${manifest.stacks} now). Changing it moves agents between stacks and replaces their roles, so leave headroom`,
+        );
+      }
+    });
+    for (const stack of this.stacks) {
+      stack.node.addValidation({ validate: () => resourceLimitErrors(stack, manifest.stacks) });
+    }
+  }
+
+  /** The agent with the given manifest name. */
+  public agent(name: string): AgentIdentity {
+    const agent = this.agentsByName.get(name);
+    if (!agent) failAt(this, `no agent named ${show(name)} in the fleet`);
+    return agent;
+  }
+
+  /** Every agent of the fleet, in manifest order. */
+  public get agents(): AgentIdentity[] {
+    return [...this.agentsByName.values()];
+  }
+
+  private buildAgent(
+    stack: Stack,
+    entry: ManifestAgent,
+    index: number,
+    options: AgentFleetOptions,
+  ): AgentIdentity {
+    const agent = new AgentIdentity(stack, entry.name, {
+      agentName: entry.name,
+      runtime: runtimeOf(entry),
+      tenant: entry.tenant,
+      clearance: entry.clearance as DataClassification | undefined,
+      owner: entry.owner,
+      maxSessionDuration: entry.maxSessionHours ? Duration.hours(entry.maxSessionHours) : undefined,
+      auditTrail: options.auditTrail,
+    });
+    const where = `agents[${index}] (${entry.name})`;
+    for (const grant of entry.data) {
+      agent.grantData(this.lookup(options.stores, 'stores', grant.store, where), ACCESS[grant.access]);
+    }
+    for (const name of entry.secrets) {
+      agent.grantData(this.lookup(options.secrets, 'secrets', name, where), DataAccess.READ);
+    }
+    if (entry.models.length > 0) {
+      agent.grantModels(entry.models.map(modelOf), { guardrail: options.guardrail });
+    }
+    return agent;
+  }
+
+  private lookup(
+    map: Record<string, IAgentDataStore> | undefined,
+    kind: string,
+    name: string,
+    where: string,
+  ): IAgentDataStore {
+    const found = map?.[name];
+    if (!found) {
+      failAt(
+        this,
+        `${where} names ${kind.slice(0, -1)} ${show(name)}, which is not in options.${kind} (known: ${Object.keys(map ?? {}).join(', ') || 'none'})`,
+      );
+    }
+    return found;
+  }
+}
+
+/** The agent's stack index: FNV-1a of its name, so it never depends on other agents. */
+export function shardOf(name: string, stacks: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % stacks;
+}
+
+function runtimeOf(entry: ManifestAgent): AgentRuntime {
+  const runtime = entry.runtime;
+  if (typeof runtime !== 'string') return AgentRuntime.eksPodIdentity(runtime.eksPodIdentity);
+  switch (runtime) {
+    case 'ecs-task':
+      return AgentRuntime.ecsTask();
+    case 'agentcore-runtime':
+      return AgentRuntime.agentCoreRuntime();
+    case 'bedrock-agent':
+      return AgentRuntime.bedrockAgent();
+    default:
+      return AgentRuntime.lambda();
+  }
+}
+
+function modelOf(model: ManifestAgent['models'][number]): BedrockModel {
+  if (model.foundationModel) return BedrockModel.foundationModel(model.foundationModel);
+  if (model.inferenceProfile) return BedrockModel.inferenceProfile(model.inferenceProfile);
+  return BedrockModel.globalInferenceProfile(model.globalInferenceProfile!);
+}
+
+function resourceLimitErrors(stack: Stack, stacks: number): string[] {
+  const count = stack.node
+    .findAll()
+    .filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
+  if (count <= MAX_RESOURCES_PER_STACK) return [];
+  return [
+    `fleet stack ${stack.node.path} holds ${count} CloudFormation resources, over the limit of ${MAX_RESOURCES_PER_STACK}; raise 'stacks' in the manifest (${stacks} now)`,
+  ];
+}

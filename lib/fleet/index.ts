@@ -1,0 +1,2 @@
+export * from './agent-fleet';
+export * from './fleet-manifest';
