@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * Reference app: a small multi-tenant agent platform that `npx cdk synth` synthesizes offline.
- * Every synth writes agent-entitlements.json / .md into the cloud assembly.
+ * Synth runs AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks (it fails on any unacknowledged
+ * error) and writes agent-entitlements.json / .md into the cloud assembly.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { AgentEntitlementReport } from '../lib';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AgentEntitlementReport, AgentIdentityChecks } from '../lib';
 import { ReferenceStack } from './reference-stack';
 
 const app = new App();
@@ -14,5 +16,10 @@ new ReferenceStack(app, 'AgentPlatform', {
     region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
   },
 });
-Validations.of(app).addPlugins(new AgentEntitlementReport(app));
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app),
+  new NIST80053R5Checks(app),
+  new AgentIdentityChecks(app, { requireGuardrail: true }),
+  new AgentEntitlementReport(app),
+);
 app.synth();

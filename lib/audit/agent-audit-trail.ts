@@ -13,6 +13,7 @@ import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
 import { MAX_SELECTOR_VALUES, planSelectors } from './event-selectors';
+import { wildcardResourceFinding } from '../shared/nag-acknowledgements';
 import {
   MAX_FILTER_PATTERN_LENGTH,
   MAX_METRIC_FILTERS_PER_LOG_GROUP,
@@ -258,7 +259,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       ],
     });
     Validations.of(logsPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(logStreams))}]`,
+      id: wildcardResourceFinding(this, logStreams),
       reason:
         'CloudTrail creates one log stream per region of this multi-region trail, named <account>_CloudTrail_<region>; ' +
         'the wildcard stands only for the region suffix, inside this one log group',
@@ -662,21 +663,4 @@ function denyAgents(sid: string, actions: readonly string[], resources: string[]
     resources,
     conditions: { Null: { [`aws:PrincipalTag/${AgentTagKeys.AGENT}`]: 'false' } },
   });
-}
-
-/** Renders a resolved CloudFormation value the way cdk-nag names it in a finding (`<Ref>`, `<Id.Attr>`). */
-function flattenReference(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
-  const node = value as Record<string, unknown>;
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
-    return items.map(flattenReference).join(delimiter);
-  }
-  if (node['Fn::GetAtt']) {
-    const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
-    return `<${flattenReference(resource)}.${flattenReference(attribute)}>`;
-  }
-  if (node.Ref) return `<${flattenReference(node.Ref)}>`;
-  return JSON.stringify(value);
 }

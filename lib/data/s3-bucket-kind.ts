@@ -11,6 +11,7 @@ import {
   tenantCondition,
 } from './abac-conditions';
 import { StoreGrantContext, StoreKind, StoreStatement } from './store-kind';
+import { acknowledgeFindings, wildcardResourceFinding } from '../shared/nag-acknowledgements';
 
 /** Options of `DataStore.s3Bucket`. */
 export interface S3BucketStoreOptions {
@@ -63,6 +64,11 @@ export class S3BucketKind implements StoreKind {
 
   public statements(ctx: StoreGrantContext): StoreStatement[] {
     const objects = this.scope.arnForObjects(`${this.prefix}*`);
+    acknowledgeFindings(ctx.grantee, {
+      [wildcardResourceFinding(ctx.grantee, objects)]:
+        `object-level grant: S3 names objects by key, so access to ${this.prefix ? `the prefix ${this.prefix}` : 'the objects of this bucket'} ` +
+        'is an ARN ending in *; actions are exact and the tenant and classification conditions still apply',
+    });
     const base = storeConditions(ctx, !this.objectTags);
     const out: StoreStatement[] = [];
     const kmsActions: string[] = [];

@@ -292,15 +292,20 @@ class DelegatedRuntime extends AgentRuntime {
     return { kind: 'delegated', assumedBy: principal, maxSessionDurationCap: maxDuration };
   }
 
-  public onRoleCreated(_scope: Construct, role: iam.IRole): void {
-    const keys = this.options.sessionTags;
-    this.orchestrator.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: [role.roleArn],
-        conditions: delegationConditions(keys),
-      }),
-    );
+  public onRoleCreated(scope: Construct, role: iam.IRole): void {
+    // A policy of its own, attached to the orchestrator: written inline, the orchestrator's policy
+    // (naming the worker) and the worker's trust (naming the orchestrator) would depend on each other.
+    new iam.ManagedPolicy(scope, 'DelegationPolicy', {
+      description: `Lets ${this.orchestrator.agentName} hand one piece of work to this agent`,
+      roles: [this.orchestrator.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [role.roleArn],
+          conditions: delegationConditions(this.options.sessionTags),
+        }),
+      ],
+    });
   }
 
   private validatedKeys(scope: Construct): string[] {

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
+import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 
 /** Properties of a `ModelInvocationLogging`. */
 export interface ModelInvocationLoggingProps {
@@ -79,6 +80,8 @@ const LOGS_KEY_ACTIONS = [
   'kms:GenerateDataKeyWithoutPlaintext',
   'kms:DescribeKey',
 ];
+/** The construct id aws-cdk-lib gives the AwsCustomResource singleton provider function. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 const registries = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
@@ -258,10 +261,32 @@ export class ModelInvocationLogging extends Construct {
       policy: cr.AwsCustomResourcePolicy.fromStatements(statements),
       installLatestAwsSdk: false,
     });
+    acknowledgeFindings(resource, {
+      'AwsSolutions-IAM5[Resource::*]':
+        'bedrock:PutModelInvocationLoggingConfiguration and DeleteModelInvocationLoggingConfiguration have no resource type: ' +
+        'IAM accepts only * for them',
+      'NIST.800.53.R5-IAMNoInlinePolicy':
+        'the custom resource policy is generated for this one deploy-time call and must not be attachable elsewhere',
+    });
+    acknowledgeCustomResourceProvider(Stack.of(this));
     // Bedrock checks the destinations when the configuration is put: they must exist with their policies.
     for (const d of dependencies) resource.node.addDependency(d);
     if (this.encryptionKey instanceof kms.Key) resource.node.addDependency(this.encryptionKey);
   }
+}
+
+/** The stack-wide singleton function behind every AwsCustomResource (created by aws-cdk-lib). */
+function acknowledgeCustomResourceProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  if (!provider) return;
+  const deployTimeOnly =
+    'the aws-cdk-lib AwsCustomResource provider runs only while CloudFormation deploys this stack';
+  acknowledgeFindings(provider, {
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': `${deployTimeOnly}; aws-cdk-lib attaches the AWS managed basic execution policy (log writing only)`,
+    'NIST.800.53.R5-LambdaConcurrency': `${deployTimeOnly}, invoked once per resource operation`,
+    'NIST.800.53.R5-LambdaDLQ': `${deployTimeOnly}; CloudFormation invokes it synchronously and reports failures itself`,
+    'NIST.800.53.R5-LambdaInsideVPC': `${deployTimeOnly} and calls only the Bedrock control-plane API`,
+  });
 }
 
 function registerOnePerEnvironment(scope: Construct, stack: Stack): void {

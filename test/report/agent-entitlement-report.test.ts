@@ -194,6 +194,12 @@ describe('AgentEntitlementReport at synth', () => {
         reason: 'PutMetricData has no resource type; the namespace condition narrows it',
         acknowledgedAt: 'AgentsStack/Triage',
       },
+      {
+        // the library's own acknowledgement of its one-inline-policy design is reported like any other
+        ruleId: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: expect.stringContaining('one inline policy bound to its role'),
+        acknowledgedAt: 'AgentsStack/Triage/Role',
+      },
     ]);
     expect(legacy.acknowledgedFindings).toEqual([
       {
@@ -202,7 +208,14 @@ describe('AgentEntitlementReport at synth', () => {
         acknowledgedAt: 'AgentsStack/LegacyBot',
       },
     ]);
-    expect(report.acknowledgements).toHaveLength(2);
+    // the app list also holds the library's own acknowledgements (boundary ceiling, one inline policy per agent)
+    const fromUsers = report.acknowledgements.filter(
+      (a) => !a.acknowledgedAt.includes('AgentBoundary') && !a.acknowledgedAt.endsWith('/Role'),
+    );
+    expect(fromUsers.map((a) => a.ruleId)).toEqual([
+      'AgentIdentityChecks-MetricsWildcard',
+      'AgentIdentityChecks::NoBoundary',
+    ]);
   });
 
   test('unresolved intrinsics are rendered readably, never as raw JSON', () => {

@@ -25,7 +25,9 @@ const PRINCIPAL_TENANT = `<aws:PrincipalTag/${AgentTagKeys.TENANT}>`.toLowerCase
  * - a `dynamodb:LeadingKeys` condition whose values are the agent's tenant (or start with it), or
  * - a `.../ai:tenant` tag key (`aws:ResourceTag`, `s3:ExistingObjectTag`, ...) equal to the
  *   agent's own tenant.
- * Statements on `*` are left to AgentIdentity-NoWildcardResources.
+ * Statements on `*` are left to AgentIdentity-NoWildcardResources. A KMS-only statement limited
+ * with `kms:ViaService` passes: the key is then usable only through a store's service, and the
+ * store statements that reach the data are themselves held to the tenant condition.
  *
  * Findings: `Resource::<resource>`.
  */
@@ -36,10 +38,27 @@ export function tenantAbac(node: CfnResource, context: CheckContext): NagRuleRes
   if (tenant === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   const findings = new Set<string>();
   for (const s of role.statements) {
-    if (s.effect !== 'Allow' || !touchesDataStore(s) || hasTenantCondition(s, tenant)) continue;
+    if (
+      s.effect !== 'Allow' ||
+      !touchesDataStore(s) ||
+      hasTenantCondition(s, tenant) ||
+      kmsThroughService(s)
+    ) {
+      continue;
+    }
     for (const resource of s.resources) if (resource !== '*') findings.add(finding('Resource', resource));
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
+}
+
+function kmsThroughService(s: NormalizedStatement): boolean {
+  return (
+    s.actions.every((a) => a.toLowerCase().startsWith('kms:')) &&
+    s.conditions.some(
+      (c) =>
+        isNarrowingOperator(c.operator) && c.key.toLowerCase() === 'kms:viaservice' && c.values.length > 0,
+    )
+  );
 }
 
 function touchesDataStore(s: NormalizedStatement): boolean {

@@ -55,6 +55,23 @@ describe('AgentIdentity-TenantAbac', () => {
     ]);
   });
 
+  test('a KMS statement limited to use through a store service passes; a bare KMS statement does not', () => {
+    // GIVEN one KMS grant through S3 only, and one usable directly
+    const { app, stack, agent } = agentApp();
+    const viaS3 = stack.formatArn({ service: 'kms', resource: 'key', resourceName: 'via-s3' });
+    const direct = stack.formatArn({ service: 'kms', resource: 'key', resourceName: 'direct' });
+    agent.addToAgentPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [viaS3],
+        conditions: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+      }),
+    );
+    agent.addToAgentPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [direct] }));
+    // WHEN / THEN only the direct key use is a finding
+    expect(findingsFor(check(app), RULE)).toEqual([expect.stringContaining('key/direct')]);
+  });
+
   test('conditions that do not narrow to the own tenant are findings', () => {
     // GIVEN a negated condition, an IfExists condition and another tenant's value
     const { app, stack, agent } = agentApp();
