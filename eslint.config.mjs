@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/cdk.out/**', 'coverage/**', 'jest.config.js', 'test/summary-reporter.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', '**/cdk.out/**', 'coverage/**', 'jest.config.js', 'test/summary-reporter.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
