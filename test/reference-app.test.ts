@@ -32,7 +32,7 @@ describe('reference app (bin/)', () => {
     const report = pack().validateScope(stack) as Json;
     // THEN nothing is left (every acknowledgement in the app carries a reason)
     expect(
-      report.violations.map((v: Json) => `${v.ruleName} @ ${v.violatingResources?.[0]?.resourceLogicalId}`),
+      report.violations.map((v: Json) => `${v.ruleName} @ ${v.violatingResources?.[0]?.constructPath}`),
     ).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Lazy, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
@@ -76,6 +76,8 @@ const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.=+@-]{0,127}$/;
 const MIN_SESSION = Duration.hours(1);
 const MAX_SESSION = Duration.hours(12);
 const INLINE_POLICY_NAME = 'AgentAccess';
+/** Above any priority Tags.of uses, so an app-wide tag never overrides an agent's principal tag. */
+const PRINCIPAL_TAG_PRIORITY = 1000;
 const registries = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
@@ -145,12 +147,16 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     this.grantPrincipal = new InlinePolicyPrincipal(this.role, this.accessPolicy);
     this.node.defaultChild = this.role.node.defaultChild;
 
-    const tags = Tags.of(this.role);
-    const tagProps = { priority: 1000 };
-    tags.add(AgentTagKeys.AGENT, this.agentName, tagProps);
-    tags.add(AgentTagKeys.CLEARANCE, this.clearance, tagProps);
-    if (this.tenant !== undefined) tags.add(AgentTagKeys.TENANT, this.tenant, tagProps);
-    if (this.owner !== undefined) tags.add(AgentTagKeys.OWNER, this.owner, tagProps);
+    // Set on the L1 directly (not through the Tags aspect) so the principal tags exist before
+    // synthesis too: checks run with validateScope see them, and no app-wide tag can override them.
+    const tags = (this.role.node.defaultChild as iam.CfnRole).tags;
+    const principalTags: [string, string | undefined][] = [
+      [AgentTagKeys.AGENT, this.agentName],
+      [AgentTagKeys.CLEARANCE, this.clearance],
+      [AgentTagKeys.TENANT, this.tenant],
+      [AgentTagKeys.OWNER, this.owner],
+    ];
+    for (const [key, value] of principalTags) if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);

@@ -1,8 +1,6 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
-import { ACCOUNT } from '../helpers/resolve';
-import { Decision, RolePolicies, agentRoleId, rolePolicies } from '../helpers/simulate';
+import { Decision, RolePolicies, agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 
 /** The agent role of a synthesized stack, ready for simulation. */
 export function agentRole(stack: Stack, agentName: string): RolePolicies {
@@ -22,38 +20,9 @@ export interface DataRequest {
   readonly bucketAbac?: boolean;
 }
 
-/**
- * Like test/helpers/simulate.ts `simulate`, plus the S3 bucket-ABAC setting the simulator needs
- * to see bucket tags (`additionalSettings.s3.bucketAbacEnabled`).
- */
+/** `simulate` with S3 bucket ABAC on unless the request says otherwise (every bucket DataTags tags has it). */
 export async function simulateData(role: RolePolicies, request: DataRequest): Promise<Decision> {
-  const context: Record<string, string | string[]> = {
-    'aws:PrincipalArn': role.roleArn,
-    'aws:PrincipalAccount': ACCOUNT,
-    'aws:PrincipalType': 'AssumedRole',
-    'aws:SecureTransport': 'true',
-    ...Object.fromEntries(Object.entries(role.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-    ...(request.context ?? {}),
-  };
-  const result = await runSimulation(
-    {
-      request: {
-        principal: role.sessionArn,
-        action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
-        contextVariables: context,
-      },
-      identityPolicies: role.identityPolicies,
-      permissionBoundaryPolicies: role.boundary ? [{ name: 'boundary', policy: role.boundary }] : undefined,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      additionalSettings: { s3: { bucketAbacEnabled: request.bucketAbac ?? true } },
-    },
-    {},
-  );
-  if (result.resultType === 'error')
-    throw new Error(`simulation failed: ${JSON.stringify(result.errors, null, 2)}`);
-  return result.overallResult as Decision;
+  return simulate(role, { ...request, bucketAbac: request.bucketAbac ?? true });
 }
 
 /** Resource tags of a store as simulation context. */

@@ -86,6 +86,11 @@ export interface SimulateOptions {
   readonly resourcePolicy?: Json;
   /** Account that owns the resource. */
   readonly resourceAccount?: string;
+  /**
+   * Whether the target S3 bucket has ABAC enabled; the simulator evaluates `aws:ResourceTag` on S3
+   * buckets and objects only when it has (as S3 does).
+   */
+  readonly bucketAbac?: boolean;
 }
 
 /** Evaluates one request by an agent role the way IAM would. */
@@ -112,6 +117,8 @@ export async function simulate(role: RolePolicies, options: SimulateOptions): Pr
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: options.resourcePolicy,
+      additionalSettings:
+        options.bucketAbac === undefined ? undefined : { s3: { bucketAbacEnabled: options.bucketAbac } },
     },
     {},
   );
