@@ -156,7 +156,8 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       [AgentTagKeys.TENANT, this.tenant],
       [AgentTagKeys.OWNER, this.owner],
     ];
-    for (const [key, value] of principalTags) if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
+    for (const [key, value] of principalTags)
+      if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);

@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { ESCALATION_ACTIONS } from '../shared/escalation-actions';
 import { AgentTagKeys } from '../shared/tag-keys';
 
 /**
@@ -37,27 +38,8 @@ const IAM_WRITES = [
   'iam:Upload*',
 ];
 
-/** Well-known paths from one identity's permissions to another's, outside IAM itself. */
-const ESCALATION = [
-  'sts:AssumeRoot',
-  'lambda:UpdateFunctionCode',
-  'lambda:UpdateFunctionConfiguration',
-  'lambda:AddPermission',
-  'glue:CreateDevEndpoint',
-  'glue:UpdateDevEndpoint',
-  'ssm:SendCommand',
-  'ssm:StartSession',
-  'ec2-instance-connect:SendSSHPublicKey',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  'dynamodb:PutResourcePolicy',
-  'dynamodb:DeleteResourcePolicy',
-  'secretsmanager:PutResourcePolicy',
-  'secretsmanager:DeleteResourcePolicy',
-  'kms:PutKeyPolicy',
-  'kms:ScheduleKeyDeletion',
-  'kms:DisableKey',
-];
+/** The escalation paths (shared with AgentIdentityChecks), plus disabling or deleting keys. */
+const ESCALATION = [...ESCALATION_ACTIONS, 'kms:ScheduleKeyDeletion', 'kms:DisableKey'];
 
 /** Tagging actions of the services our stores live in; denied on the protected `ai:*` keys. */
 const TAGGING = [

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { ESCALATION_ACTIONS } from '../../shared/escalation-actions';
 import { serviceActions } from '../../shared/iam-catalog';
 import { CheckContext } from '../private/context';
 import {
@@ -10,31 +11,7 @@ import {
   isNarrowingOperator,
 } from '../private/policy';
 
-/**
- * Well-known paths from one identity's permissions to more, outside IAM's own write actions:
- * code injection into other identities' compute, remote commands, and resource policies that
- * open data to anyone.
- */
-export const ESCALATION_ACTIONS: readonly string[] = [
-  'sts:AssumeRoot',
-  'lambda:UpdateFunctionCode',
-  'lambda:UpdateFunctionConfiguration',
-  'lambda:AddPermission',
-  'glue:CreateDevEndpoint',
-  'glue:UpdateDevEndpoint',
-  'ssm:SendCommand',
-  'ssm:StartSession',
-  'ecs:ExecuteCommand',
-  'ec2-instance-connect:SendSSHPublicKey',
-  'sagemaker:CreatePresignedNotebookInstanceUrl',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  'dynamodb:PutResourcePolicy',
-  'dynamodb:DeleteResourcePolicy',
-  'secretsmanager:PutResourcePolicy',
-  'secretsmanager:DeleteResourcePolicy',
-  'kms:PutKeyPolicy',
-];
+export { ESCALATION_ACTIONS };
 
 /** IAM access levels that only read. */
 const IAM_READ_LEVELS = new Set(['Read', 'List']);
