@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AgentIdentity, AgentRuntime, DataAccess, DataClassification, DataStore, DataTags } from '../../lib';
+import { AgentIdentity, AgentRuntime, BedrockModel, DataAccess, DataClassification, DataStore, DataTags } from '../../lib';
 import { agentRoleId, rolePolicies } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 
@@ -52,6 +52,28 @@ describe('scale', () => {
     console.log(`inline policy for 30 stores: ${size} characters (limit ${INLINE_ROLE_POLICY_LIMIT})`);
     expect(size).toBeLessThan(INLINE_ROLE_POLICY_LIMIT);
     expect(agent.entitlements).toHaveLength(30);
+  });
+
+  test('an agent granted 30 stores and 10 models (5 geographic profiles) stays under the limit', () => {
+    const { stack } = newStack();
+    const agent = new AgentIdentity(stack, 'Agent', {
+      agentName: 'support-triage',
+      runtime: AgentRuntime.lambda(),
+      tenant: 'acme',
+    });
+    for (const [store, access] of thirtyStores(stack)) agent.grantData(store, access);
+    const models = [
+      ...['anthropic.claude-3-5-haiku-20241022-v1:0', 'amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0', 'meta.llama3-70b-instruct-v1:0', 'cohere.command-r-plus-v1:0'].map((id) =>
+        BedrockModel.foundationModel(id),
+      ),
+      ...['anthropic.claude-sonnet-4-20250514-v1:0', 'anthropic.claude-3-7-sonnet-20250219-v1:0', 'amazon.nova-premier-v1:0', 'meta.llama3-3-70b-instruct-v1:0', 'deepseek.r1-v1:0'].map((id) =>
+        BedrockModel.inferenceProfile(`us.${id}`),
+      ),
+    ];
+    agent.grantModels(models);
+    const size = inlinePolicySize(stack, 'support-triage');
+    console.log(`inline policy for 30 stores + 10 models: ${size} characters (limit ${INLINE_ROLE_POLICY_LIMIT})`);
+    expect(size).toBeLessThan(INLINE_ROLE_POLICY_LIMIT);
   });
 
   test('one more agent granted the same stores costs one CloudFormation resource', () => {
