@@ -15,7 +15,9 @@ describe('quickstart (the README code)', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
     const block = /## Quickstart[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     // THEN it equals this example with the package name in place of the relative import
-    const source = fs.readFileSync(path.join(__dirname, 'app.ts'), 'utf8').replace("'../../lib'", "'cdk-agent-identity'");
+    const source = fs
+      .readFileSync(path.join(__dirname, 'app.ts'), 'utf8')
+      .replace("'../../lib'", "'cdk-agent-identity'");
     expect(block).toBe(source);
   });
 
@@ -25,17 +27,36 @@ describe('quickstart (the README code)', () => {
 
   test('the triage agent reads its prefix and nothing else', async () => {
     const role = rolePolicies(json, agentRoleId(json, 'email-triage'));
-    const bucket = Object.keys(json.Resources).find((id) => id.startsWith('Inbox') && json.Resources[id].Type === 'AWS::S3::Bucket')!;
+    const bucket = Object.keys(json.Resources).find(
+      (id) => id.startsWith('Inbox') && json.Resources[id].Type === 'AWS::S3::Bucket',
+    )!;
     const name = bucket.toLowerCase();
     const context = { 'aws:ResourceTag/ai:tenant': 'acme', 'aws:ResourceTag/ai:classification': 'internal' };
     const bucketAbac = true;
-    expect(await simulate(role, { action: 's3:GetObject', resource: `arn:aws:s3:::${name}/inbox/support/1.eml`, context, bucketAbac })).toBe('Allowed');
-    expect(await simulate(role, { action: 's3:GetObject', resource: `arn:aws:s3:::${name}/inbox/billing/1.eml`, context, bucketAbac })).toBe(
-      'ImplicitlyDenied',
-    );
-    expect(await simulate(role, { action: 's3:PutObject', resource: `arn:aws:s3:::${name}/inbox/support/1.eml`, context, bucketAbac })).toBe(
-      'ImplicitlyDenied',
-    );
+    expect(
+      await simulate(role, {
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::${name}/inbox/support/1.eml`,
+        context,
+        bucketAbac,
+      }),
+    ).toBe('Allowed');
+    expect(
+      await simulate(role, {
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::${name}/inbox/billing/1.eml`,
+        context,
+        bucketAbac,
+      }),
+    ).toBe('ImplicitlyDenied');
+    expect(
+      await simulate(role, {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${name}/inbox/support/1.eml`,
+        context,
+        bucketAbac,
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test.each([
@@ -44,7 +65,8 @@ describe('quickstart (the README code)', () => {
   ])('%s has nothing to report on the library constructs', (_name, pack) => {
     // (the demo inbox bucket has no access-log target: that finding is the example's, not the library's)
     const violations = (pack().validateScope(stack) as Json).violations.filter(
-      (v: Json) => !v.violatingResources.every((r: Json) => String(r.constructPath).startsWith('Quickstart/Inbox/')),
+      (v: Json) =>
+        !v.violatingResources.every((r: Json) => String(r.constructPath).startsWith('Quickstart/Inbox/')),
     );
     expect(violations.map((v: Json) => v.ruleName)).toEqual([]);
   });

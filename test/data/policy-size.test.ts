@@ -3,7 +3,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AgentIdentity, AgentRuntime, BedrockModel, DataAccess, DataClassification, DataStore, DataTags } from '../../lib';
+import {
+  AgentIdentity,
+  AgentRuntime,
+  BedrockModel,
+  DataAccess,
+  DataClassification,
+  DataStore,
+  DataTags,
+} from '../../lib';
 import { agentRoleId, rolePolicies } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 
@@ -63,16 +71,26 @@ describe('scale', () => {
     });
     for (const [store, access] of thirtyStores(stack)) agent.grantData(store, access);
     const models = [
-      ...['anthropic.claude-3-5-haiku-20241022-v1:0', 'amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0', 'meta.llama3-70b-instruct-v1:0', 'cohere.command-r-plus-v1:0'].map((id) =>
-        BedrockModel.foundationModel(id),
-      ),
-      ...['anthropic.claude-sonnet-4-20250514-v1:0', 'anthropic.claude-3-7-sonnet-20250219-v1:0', 'amazon.nova-premier-v1:0', 'meta.llama3-3-70b-instruct-v1:0', 'deepseek.r1-v1:0'].map((id) =>
-        BedrockModel.inferenceProfile(`us.${id}`),
-      ),
+      ...[
+        'anthropic.claude-3-5-haiku-20241022-v1:0',
+        'amazon.nova-pro-v1:0',
+        'amazon.nova-lite-v1:0',
+        'meta.llama3-70b-instruct-v1:0',
+        'cohere.command-r-plus-v1:0',
+      ].map((id) => BedrockModel.foundationModel(id)),
+      ...[
+        'anthropic.claude-sonnet-4-20250514-v1:0',
+        'anthropic.claude-3-7-sonnet-20250219-v1:0',
+        'amazon.nova-premier-v1:0',
+        'meta.llama3-3-70b-instruct-v1:0',
+        'deepseek.r1-v1:0',
+      ].map((id) => BedrockModel.inferenceProfile(`us.${id}`)),
     ];
     agent.grantModels(models);
     const size = inlinePolicySize(stack, 'support-triage');
-    console.log(`inline policy for 30 stores + 10 models: ${size} characters (limit ${INLINE_ROLE_POLICY_LIMIT})`);
+    console.log(
+      `inline policy for 30 stores + 10 models: ${size} characters (limit ${INLINE_ROLE_POLICY_LIMIT})`,
+    );
     expect(size).toBeLessThan(INLINE_ROLE_POLICY_LIMIT);
   });
 
