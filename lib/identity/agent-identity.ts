@@ -1,4 +1,4 @@
-import { Annotations, Duration, Lazy, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
@@ -14,6 +14,7 @@ import {
   IAgentModel,
   IDataAccess,
 } from './agent-capabilities';
+import { AgentAccessPolicy } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 import { AgentRuntime } from './agent-runtime';
 import { DataClassification, classificationRank } from './data-classification';
@@ -75,7 +76,6 @@ const AGENT_NAME = /^[a-z0-9-]{1,48}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.=+@-]{0,127}$/;
 const MIN_SESSION = Duration.hours(1);
 const MAX_SESSION = Duration.hours(12);
-const INLINE_POLICY_NAME = 'AgentAccess';
 /** Above any priority Tags.of uses, so an app-wide tag never overrides an agent's principal tag. */
 const PRINCIPAL_TAG_PRIORITY = 1000;
 const registries = new WeakMap<IConstruct, Map<string, string>>();
@@ -101,7 +101,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly recorded: AgentEntitlement[] = [];
-  private readonly accessPolicy = new iam.PolicyDocument({ minimize: true });
+  private readonly accessPolicy: AgentAccessPolicy;
 
   constructor(scope: Construct, id: string, props: AgentIdentityProps) {
     super(scope, id);
@@ -135,7 +135,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       permissionsBoundary: this.permissionsBoundary,
       managedPolicies: [guardRails.guardRails],
     });
-    renderInlinePolicy(this.role, this.accessPolicy);
+    this.accessPolicy = new AgentAccessPolicy(this, this.role);
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'deliberate: every grant of this agent lives in one inline policy bound to its role, so the grants cannot be ' +
@@ -177,6 +177,11 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     this.accessPolicy.addStatements(statement);
   }
 
+  /** Managed policies holding grants that outgrew the inline policy (empty for almost every agent). */
+  public get overflowPolicies(): iam.ManagedPolicy[] {
+    return this.accessPolicy.overflowPolicies;
+  }
+
   public recordEntitlement(entitlement: AgentEntitlement): void {
     this.recorded.push(entitlement);
   }
@@ -201,7 +206,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   }
 }
 
-/** Routes grants into the agent's inline policy instead of a separate AWS::IAM::Policy. */
+/** Routes grants into the agent's access policy instead of a separate AWS::IAM::Policy. */
 class InlinePolicyPrincipal implements iam.IPrincipal {
   public readonly grantPrincipal: iam.IPrincipal = this;
   public readonly assumeRoleAction: string;
@@ -210,7 +215,7 @@ class InlinePolicyPrincipal implements iam.IPrincipal {
 
   constructor(
     private readonly role: iam.Role,
-    private readonly document: iam.PolicyDocument,
+    private readonly access: AgentAccessPolicy,
   ) {
     this.assumeRoleAction = role.assumeRoleAction;
     this.policyFragment = role.policyFragment;
@@ -222,18 +227,9 @@ class InlinePolicyPrincipal implements iam.IPrincipal {
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.document.addStatements(statement);
+    this.access.addStatements(statement);
     return { statementAdded: true, policyDependable: this.role };
   }
-}
-
-/** Renders the agent's inline policy into the role, or nothing while it has no statement. */
-function renderInlinePolicy(role: iam.Role, document: iam.PolicyDocument): void {
-  const cfnRole = role.node.defaultChild as iam.CfnRole;
-  cfnRole.policies = Lazy.any({
-    produce: () =>
-      document.isEmpty ? undefined : [{ policyName: INLINE_POLICY_NAME, policyDocument: document }],
-  }) as unknown as iam.CfnRole.PolicyProperty[];
 }
 
 function validateAgentName(scope: Construct, agentName: string): string {

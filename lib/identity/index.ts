@@ -4,3 +4,4 @@ export * from './agent-identity';
 export * from './agent-runtime';
 export * from './data-classification';
 export * from './guard-rails';
+export * from './agent-access-policy';

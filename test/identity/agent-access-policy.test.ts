@@ -1,0 +1,77 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AgentIdentity, AgentRuntime, INLINE_POLICY_BUDGET } from '../../lib';
+import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
+import { newStack } from '../helpers/stacks';
+
+const ACCOUNT = '111111111111';
+const queueArn = (i: number) => `arn:aws:sqs:us-east-1:${ACCOUNT}:customer-conversation-queue-number-${i}`;
+
+/** An agent with `n` grants that cannot merge (each its own condition value). */
+function agentWithGrants(n: number) {
+  const { stack } = newStack();
+  const agent = new AgentIdentity(stack, 'Agent', {
+    agentName: 'busy',
+    runtime: AgentRuntime.lambda(),
+    tenant: 'acme',
+  });
+  for (let i = 0; i < n; i++) {
+    agent.addToAgentPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        resources: [queueArn(i)],
+        conditions: {
+          StringEquals: {
+            'aws:ResourceTag/ai:tenant': '${aws:PrincipalTag/ai:tenant}',
+            'aws:SourceVpce': `vpce-${i}`,
+          },
+        },
+      }),
+    );
+  }
+  const json = Template.fromStack(stack).toJSON();
+  return { agent, json, role: rolePolicies(json, agentRoleId(json, 'busy')) };
+}
+
+describe('AgentAccessPolicy', () => {
+  test('a normal agent keeps every grant inline: no extra resource', () => {
+    const { agent, json } = agentWithGrants(10);
+    expect(agent.overflowPolicies).toHaveLength(0);
+    const types = Object.values<{ Type: string }>(json.Resources).map((r) => r.Type);
+    // the stack's shared boundary and guard-rail policies only
+    expect(types.filter((t) => t === 'AWS::IAM::ManagedPolicy')).toHaveLength(2);
+  });
+
+  test('grants that outgrow IAM inline limit spill into managed policies within their limit', () => {
+    // GIVEN an agent whose grants are about three times the inline limit
+    const { agent, role } = agentWithGrants(150);
+    // THEN the inline policy fits, every overflow policy fits, and no grant was lost
+    const inline = role.identityPolicies.find((p) => p.name === 'AgentAccess')!;
+    expect(JSON.stringify(inline.policy).length).toBeLessThanOrEqual(INLINE_POLICY_BUDGET);
+    expect(agent.overflowPolicies.length).toBeGreaterThan(0);
+    const overflow = role.identityPolicies.filter((p) => p.name.includes('AccessOverflow'));
+    expect(overflow).toHaveLength(agent.overflowPolicies.length);
+    for (const p of overflow) expect(JSON.stringify(p.policy).length).toBeLessThanOrEqual(6144);
+    const granted = [inline, ...overflow]
+      .flatMap((p) => p.policy.Statement)
+      .flatMap((s: { Resource: string }) => [s.Resource].flat());
+    expect(new Set(granted).size).toBe(150);
+  });
+
+  test('a grant packed into an overflow policy is still allowed (simulated), others still denied', async () => {
+    const { role } = agentWithGrants(150);
+    const context = { 'aws:ResourceTag/ai:tenant': 'acme', 'aws:SourceVpce': 'vpce-149' };
+    expect(await simulate(role, { action: 'sqs:SendMessage', resource: queueArn(149), context })).toBe(
+      'Allowed',
+    );
+    expect(await simulate(role, { action: 'sqs:SendMessage', resource: queueArn(150), context })).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  test('more than nine overflow policies is a clear error', () => {
+    expect(() => agentWithGrants(700)).toThrow(
+      /need \d+ overflow policies, more than the 9 a role can carry/,
+    );
+  });
+});
