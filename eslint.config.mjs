@@ -3,13 +3,33 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', '**/cdk.out/**', 'coverage/**', 'jest.config.js', 'test/summary-reporter.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'dist-bench/**',
+      '**/cdk.out/**',
+      'coverage/**',
+      'jest.config.js',
+      'test/summary-reporter.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
     files: ['lib/**/*.js', 'bin/**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -19,7 +39,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "Literal[value=/^arn:aws:/]",
+          selector: 'Literal[value=/^arn:aws:/]',
           message: 'Use Stack.formatArn / Aws.PARTITION instead of a literal arn:aws: prefix.',
         },
       ],
