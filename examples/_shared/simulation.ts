@@ -3,7 +3,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { actionExists, matchingActions } from '../../lib/shared/iam-catalog';
 import { ACCOUNT, PARTITION, REGION, TemplateResolver } from '../../test/helpers/resolve';
-import { Decision, RolePolicies, agentRoleId, rolePolicies } from '../../test/helpers/simulate';
+import { Decision, RolePolicies, agentRoleId, rolePolicies, simulate } from '../../test/helpers/simulate';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,40 +53,11 @@ export interface AgentRequest {
 
 /**
  * Evaluates one request by a role session the way IAM would: identity policies, permissions
- * boundary, optional resource policy, principal and session tags, and S3 bucket ABAC.
- * (test/helpers/simulate.ts `simulate` plus the bucket-ABAC setting of test/data/data-sim.ts.)
+ * boundary, optional resource policy, principal and session tags, and S3 bucket ABAC (on unless
+ * the request says otherwise). A thin default over test/helpers/simulate.ts `simulate`.
  */
 export async function simulateAs(role: RolePolicies, request: AgentRequest): Promise<Decision> {
-  const tags = { ...role.tags, ...(request.sessionTags ?? {}) };
-  const context: Record<string, string | string[]> = {
-    'aws:PrincipalArn': role.roleArn,
-    'aws:PrincipalAccount': ACCOUNT,
-    'aws:PrincipalType': 'AssumedRole',
-    'aws:SecureTransport': 'true',
-    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-    ...(request.context ?? {}),
-  };
-  const result = await runSimulation(
-    {
-      request: {
-        principal: role.sessionArn,
-        action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
-        contextVariables: context,
-      },
-      identityPolicies: role.identityPolicies,
-      permissionBoundaryPolicies: role.boundary ? [{ name: 'boundary', policy: role.boundary }] : undefined,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: request.resourcePolicy,
-      additionalSettings: { s3: { bucketAbacEnabled: request.bucketAbac ?? true } },
-    },
-    {},
-  );
-  if (result.resultType === 'error') {
-    throw new Error(`simulation failed: ${JSON.stringify(result.errors, null, 2)}`);
-  }
-  return result.overallResult as Decision;
+  return simulate(role, { ...request, bucketAbac: request.bucketAbac ?? true });
 }
 
 /** An ARN in the test partition (no literal partition prefix in example code). */
