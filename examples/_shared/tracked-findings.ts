@@ -48,12 +48,6 @@ export const TRACKED_CONTROL_TOWER_FINDINGS: readonly TrackedControlTowerFinding
     reason:
       'tracked: the AgentAuditTrail server-access-log bucket is SSE-S3, unlogged and without Object Lock',
   })),
-  {
-    rule: 'kms_create_grant_aws_service_check',
-    path: /\/Key\/Resource$/,
-    reason:
-      'tracked: the key AgentSecret creates lets the account root call kms:CreateGrant without kms:GrantIsForAWSResource',
-  },
   ...['cloudwatch_log_group_encrypted_check', 'lambda_inside_vpc_check'].map((rule) => ({
     rule,
     path: /\/Rotation\/(LogGroup|Resource)\/Resource$/,

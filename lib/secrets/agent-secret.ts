@@ -273,6 +273,20 @@ export class AgentSecret extends Construct {
         conditions: { StringNotLike: { 'kms:EncryptionContext:SecretARN': secretArnPattern } },
       }),
     );
+    // Grants hand key use to whoever holds them, past this policy: only AWS services may get one
+    // (AWS Control Tower CT.KMS.PR.3). Secrets Manager itself needs none.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
   }
 
   private tag(ownKey: boolean): void {

@@ -131,6 +131,16 @@ describe('AgentSecret: secret and key', () => {
       Condition: { StringNotEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
     });
     expect(statements).toContainEqual({
+      Sid: 'DenyGrantsExceptForAwsServices',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+    expect(statements).toContainEqual({
       Sid: 'DenyUseForOtherSecrets',
       Effect: 'Deny',
       Principal: { AWS: '*' },
