@@ -7,7 +7,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { ReferenceStack } from '../bin/reference-stack';
 import {
   AgentIdentity,
   AgentIdentityChecks,
@@ -19,7 +20,7 @@ import {
   DataTags,
 } from '../lib';
 
-export type BenchMode = 'library' | 'plain';
+export type BenchMode = 'library' | 'plain' | 'reference';
 
 export const AGENTS_PER_STACK = 200;
 const TENANTS_PER_STACK = 10;
@@ -35,6 +36,7 @@ export interface BenchOptions {
 /** Builds and synthesizes the app; returns the app for inspection. */
 export function buildBenchApp(options: BenchOptions): App {
   const app = new App({ outdir: options.outdir });
+  if (options.mode === 'reference') return referenceApp(app, options.checks);
   const stacks = Math.ceil(options.agents / AGENTS_PER_STACK);
   for (let s = 0; s < stacks; s++) {
     const stack = new Stack(app, `Bench${s}`, { env: { account: '111111111111', region: 'us-east-1' } });
@@ -50,6 +52,19 @@ export function buildBenchApp(options: BenchOptions): App {
   if (options.checks) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     if (options.mode === 'library') Validations.of(app).addPlugins(new AgentIdentityChecks(app));
+  }
+  return app;
+}
+
+/** The reference app of bin/, with or without the three packs it runs in CI. */
+function referenceApp(app: App, checks: boolean): App {
+  new ReferenceStack(app, 'AgentPlatform', { env: { account: '111111111111', region: 'us-east-1' } });
+  if (checks) {
+    Validations.of(app).addPlugins(
+      new AwsSolutionsChecks(app),
+      new NIST80053R5Checks(app),
+      new AgentIdentityChecks(app, { requireGuardrail: true }),
+    );
   }
   return app;
 }

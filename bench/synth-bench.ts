@@ -99,6 +99,12 @@ function main(): void {
       );
     }
   }
+  // The reference app of bin/ with and without AwsSolutions + NIST 800-53 R5 + AgentIdentityChecks.
+  const reference = (checks: boolean) =>
+    median(Array.from({ length: runs }, () => run('reference', 1, checks).ms));
+  const bare = reference(false);
+  const checked = reference(true);
+  process.stderr.write(`  reference app: ${fmt(bare)} ms, with the three packs ${fmt(checked)} ms\n`);
   const header =
     'agents | checks | library ms | plain ms | ratio | IAM res/agent (lib) | IAM res/agent (plain) | bytes/agent (lib) | bytes/agent (plain) | peak RSS MB (lib) | peak RSS MB (plain)';
   process.stdout.write(
@@ -108,6 +114,9 @@ function main(): void {
       .join('|')}|\n`,
   );
   for (const row of rows) process.stdout.write(`| ${row} |\n`);
+  process.stdout.write(
+    `\nReference app (bin/): ${fmt(bare)} ms without checks, ${fmt(checked)} ms with AwsSolutions + NIST 800-53 R5 + AgentIdentityChecks (+${fmt(checked - bare)} ms, ${fmt(checked / bare, 2)}x)\n`,
+  );
 }
 
 main();

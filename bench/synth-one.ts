@@ -11,8 +11,8 @@ import { BenchMode, buildBenchApp } from './bench-app';
 function main(): void {
   const [mode, agentsArg, checksArg] = process.argv.slice(2);
   const agents = Number(agentsArg);
-  if ((mode !== 'library' && mode !== 'plain') || !Number.isInteger(agents) || agents < 1) {
-    process.stderr.write('usage: synth-one <library|plain> <agents> [checks]\n');
+  if (!['library', 'plain', 'reference'].includes(mode) || !Number.isInteger(agents) || agents < 1) {
+    process.stderr.write('usage: synth-one <library|plain|reference> <agents> [checks]\n');
     process.exit(64);
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-'));
