@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AuditedResource } from '../identity/agent-capabilities';
 import { failAt, show } from '../shared/errors';
@@ -12,6 +12,9 @@ import {
 } from './abac-conditions';
 import { StoreGrantContext, StoreKind, StoreStatement } from './store-kind';
 import { acknowledgeFindings, wildcardResourceFinding } from '../shared/nag-acknowledgements';
+
+/** Finding ids already computed, per stack of the grantee. */
+const FINDING_IDS = new WeakMap<Stack, Map<string, string>>();
 
 /** Options of `DataStore.s3Bucket`. */
 export interface S3BucketStoreOptions {
@@ -62,12 +65,29 @@ export class S3BucketKind implements StoreKind {
     this.detail = words.length ? ` (${words.join(', ')})` : '';
   }
 
+  /** The IAM5 finding id of the object ARN, computed once per bucket, prefix and stack. */
+  private objectWildcardFinding(ctx: StoreGrantContext, objects: string): string {
+    const stack = Stack.of(ctx.grantee);
+    let ids = FINDING_IDS.get(stack);
+    if (!ids) FINDING_IDS.set(stack, (ids = new Map()));
+    const key = `${this.scope.node.path}|${this.prefix}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = wildcardResourceFinding(ctx.grantee, objects)));
+    return id;
+  }
+
+  private objectWildcardReason(): string {
+    const what = this.prefix ? `the prefix ${this.prefix}` : 'the objects of this bucket';
+    return (
+      `object-level grant: S3 names objects by key, so access to ${what} is an ARN ending in *; ` +
+      'actions are exact and the tenant and classification conditions still apply'
+    );
+  }
+
   public statements(ctx: StoreGrantContext): StoreStatement[] {
     const objects = this.scope.arnForObjects(`${this.prefix}*`);
     acknowledgeFindings(ctx.grantee, {
-      [wildcardResourceFinding(ctx.grantee, objects)]:
-        `object-level grant: S3 names objects by key, so access to ${this.prefix ? `the prefix ${this.prefix}` : 'the objects of this bucket'} ` +
-        'is an ARN ending in *; actions are exact and the tenant and classification conditions still apply',
+      [this.objectWildcardFinding(ctx, objects)]: this.objectWildcardReason(),
     });
     const base = storeConditions(ctx, !this.objectTags);
     const out: StoreStatement[] = [];

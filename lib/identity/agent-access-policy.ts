@@ -21,6 +21,8 @@ const INLINE_POLICY_NAME = 'AgentAccess';
 export class AgentAccessPolicy implements IAspect {
   private readonly statements: iam.PolicyStatement[] = [];
   private inline?: iam.PolicyDocument;
+  /** The inline document already resolved while packing, so synthesis does not resolve it twice. */
+  private resolvedInline?: unknown;
   private readonly overflow: iam.ManagedPolicy[] = [];
 
   constructor(
@@ -36,6 +38,7 @@ export class AgentAccessPolicy implements IAspect {
 
   /** Adds a statement to the agent's grants. */
   public addStatements(...statements: iam.PolicyStatement[]): void {
+    this.resolvedInline = undefined;
     if (this.inline) {
       // granted after packing (from another aspect): goes inline, where the limit is checked at deploy
       this.inline.addStatements(...statements);
@@ -53,8 +56,10 @@ export class AgentAccessPolicy implements IAspect {
   public visit(node: IConstruct): void {
     if (node !== this.owner || this.inline) return;
     const all = document(this.statements);
-    if (this.statements.length === 0 || size(this.owner, all) <= INLINE_POLICY_BUDGET) {
+    const resolved = Stack.of(this.owner).resolve(all);
+    if (this.statements.length === 0 || JSON.stringify(resolved).length <= INLINE_POLICY_BUDGET) {
       this.inline = all;
+      this.resolvedInline = resolved;
       return;
     }
     const groups: iam.PolicyStatement[][] = [[]];
@@ -95,7 +100,8 @@ export class AgentAccessPolicy implements IAspect {
 
   private renderInline(): iam.CfnRole.PolicyProperty[] | undefined {
     const doc = this.inline ?? document(this.statements);
-    return doc.isEmpty ? undefined : [{ policyName: INLINE_POLICY_NAME, policyDocument: doc }];
+    if (doc.isEmpty) return undefined;
+    return [{ policyName: INLINE_POLICY_NAME, policyDocument: this.resolvedInline ?? doc }];
   }
 }
 

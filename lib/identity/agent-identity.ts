@@ -131,7 +131,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       assumedBy: runtime.assumedBy,
       roleName: props.roleName,
       description: props.description ?? `AI agent ${this.agentName}`,
-      maxSessionDuration,
+      // one hour is CloudFormation's default: leave it out of the template
+      maxSessionDuration:
+        maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
       managedPolicies: [guardRails.guardRails],
     });
