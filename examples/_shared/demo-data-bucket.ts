@@ -1,8 +1,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { denyGrantsExceptForAwsServices } from '../../lib/shared/kms-statements';
 
 /**
  * Control Tower (cfn-guard) findings a demo data bucket keeps, with the reason; cfn-guard has no
@@ -29,18 +29,7 @@ export function demoDataBucket(scope: Construct, id: string, description: string
     description: `Encrypts ${description}`,
     enableKeyRotation: true,
   });
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'DenyGrantsExceptForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: {
-        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-      },
-    }),
-  );
+  key.addToResourcePolicy(denyGrantsExceptForAwsServices());
   const bucket = new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.KMS,
     encryptionKey: key,

@@ -23,6 +23,7 @@ import {
   roleUsePattern,
   trailTamperingPattern,
 } from './filter-patterns';
+import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of an `AgentAuditTrail`. */
 export interface AgentAuditTrailProps {
@@ -459,18 +460,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
         },
       }),
     );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsServices',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    key.addToResourcePolicy(denyGrantsExceptForAwsServices());
   }
 
   /** Bucket policy statements CloudTrail needs, pinned to this trail with `aws:SourceArn`. */

@@ -10,6 +10,7 @@ import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';
 import { SecretRotation } from './secret-rotation';
+import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of an `AgentSecret`. */
 export interface AgentSecretProps {
@@ -275,18 +276,7 @@ export class AgentSecret extends Construct {
     );
     // Grants hand key use to whoever holds them, past this policy: only AWS services may get one
     // (AWS Control Tower CT.KMS.PR.3). Secrets Manager itself needs none.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsServices',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    key.addToResourcePolicy(denyGrantsExceptForAwsServices());
   }
 
   private tag(ownKey: boolean): void {
