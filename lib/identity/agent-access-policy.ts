@@ -21,8 +21,6 @@ const INLINE_POLICY_NAME = 'AgentAccess';
 export class AgentAccessPolicy implements IAspect {
   private readonly statements: iam.PolicyStatement[] = [];
   private inline?: iam.PolicyDocument;
-  /** The inline document already resolved while packing, so synthesis does not resolve it twice. */
-  private resolvedInline?: unknown;
   private readonly overflow: iam.ManagedPolicy[] = [];
 
   constructor(
@@ -38,7 +36,6 @@ export class AgentAccessPolicy implements IAspect {
 
   /** Adds a statement to the agent's grants. */
   public addStatements(...statements: iam.PolicyStatement[]): void {
-    this.resolvedInline = undefined;
     if (this.inline) {
       // granted after packing (from another aspect): goes inline, where the limit is checked at deploy
       this.inline.addStatements(...statements);
@@ -59,7 +56,6 @@ export class AgentAccessPolicy implements IAspect {
     const resolved = Stack.of(this.owner).resolve(all);
     if (this.statements.length === 0 || JSON.stringify(resolved).length <= INLINE_POLICY_BUDGET) {
       this.inline = all;
-      this.resolvedInline = resolved;
       return;
     }
     const groups: iam.PolicyStatement[][] = [[]];
@@ -101,7 +97,9 @@ export class AgentAccessPolicy implements IAspect {
   private renderInline(): iam.CfnRole.PolicyProperty[] | undefined {
     const doc = this.inline ?? document(this.statements);
     if (doc.isEmpty) return undefined;
-    return [{ policyName: INLINE_POLICY_NAME, policyDocument: this.resolvedInline ?? doc }];
+    // Rendered from the document, never from the value resolved while packing: references to other
+    // stacks become exports/imports only at synthesis, after the aspects ran.
+    return [{ policyName: INLINE_POLICY_NAME, policyDocument: doc }];
   }
 }
 

@@ -1,4 +1,6 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentIdentity, AgentRuntime, INLINE_POLICY_BUDGET } from '../../lib';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
@@ -67,6 +69,21 @@ describe('AgentAccessPolicy', () => {
     expect(await simulate(role, { action: 'sqs:SendMessage', resource: queueArn(150), context })).toBe(
       'ImplicitlyDenied',
     );
+  });
+
+  test('a grant on a resource of another stack renders as a cross-stack import, not a dangling GetAtt', () => {
+    // GIVEN a bucket in one stack and an agent in another
+    const app = new App();
+    const data = new Stack(app, 'Data', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const agents = new Stack(app, 'Agents', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const bucket = new s3.Bucket(data, 'Bucket');
+    const agent = new AgentIdentity(agents, 'Agent', { agentName: 'reader', runtime: AgentRuntime.lambda() });
+    // WHEN
+    bucket.grantRead(agent);
+    // THEN the agent's policy imports the bucket ARN
+    const policy = JSON.stringify(Template.fromStack(agents).toJSON().Resources);
+    expect(policy).toContain('Fn::ImportValue');
+    expect(policy).not.toMatch(/"Fn::GetAtt":\["Bucket/);
   });
 
   test('more than nine overflow policies is a clear error', () => {
