@@ -61,6 +61,15 @@ const LIBRARY_CLASSES: Function[] = Object.values(lib as Record<string, unknown>
   (v): v is Function => typeof v === 'function' && v.prototype !== undefined,
 );
 
+/**
+ * aws-cdk-lib creates one AwsCustomResource provider function per stack, directly under the stack;
+ * in the examples only the library's ModelInvocationLogging uses it.
+ */
+const CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
 function createdByLibrary(construct: IConstruct): boolean {
-  return construct.node.scopes.some((scope) => LIBRARY_CLASSES.some((cls) => scope instanceof cls));
+  return construct.node.scopes.some(
+    (scope) =>
+      scope.node.id === CUSTOM_RESOURCE_PROVIDER_ID || LIBRARY_CLASSES.some((cls) => scope instanceof cls),
+  );
 }

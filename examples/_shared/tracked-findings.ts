@@ -54,4 +54,16 @@ export const TRACKED_CONTROL_TOWER_FINDINGS: readonly TrackedControlTowerFinding
     reason:
       'tracked: the generated-key rotation function logs to an SSE (not KMS) log group and runs outside a VPC',
   })),
+  {
+    rule: 'lambda_inside_vpc_check',
+    path: /^AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,
+    reason:
+      'tracked: the AwsCustomResource provider behind ModelInvocationLogging runs only at deploy time and calls only the Bedrock API; VPC placement is the deploying account’s choice',
+  },
+  ...['s3_bucket_logging_enabled_check', 's3_bucket_object_lock_enabled_check'].map((rule) => ({
+    rule,
+    path: /^InvocationLogging\/Bucket\/Resource$/,
+    reason:
+      'tracked: the ModelInvocationLogging bucket has no server access logs (a target bucket is the account’s choice) and no Object Lock (not verified that Bedrock log delivery writes into a locked bucket)',
+  })),
 ];

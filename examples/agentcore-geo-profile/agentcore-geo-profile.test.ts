@@ -1,7 +1,7 @@
 import { App, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AgentIdentityChecks } from '../../lib';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import { ACCOUNT, agentRole, arn, simulateAs, templateOf } from '../_shared/simulation';
 import { simulateTrust } from '../../test/helpers/simulate';
 import { AGENT_NAME, AgentCoreGeoProfileStack, PROFILE_ID, REGION, buildApp } from './app';
@@ -151,10 +151,7 @@ describe('AgentCore geo profile app', () => {
     expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(40);
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    app.synth();
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
+  describeRulePackTests(app, stack);
 
   test('AgentIdentityChecks with requireGuardrail: true also passes (the Deny makes the guardrail mandatory)', () => {
     app.synth();

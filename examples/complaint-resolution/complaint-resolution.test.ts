@@ -1,8 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { simulateTrust } from '../../test/helpers/simulate';
-import { controlTowerFindings, exampleFindings, untrackedLibraryFindings } from '../_shared/control-tower';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import {
   ACCOUNT,
   actionIsKnown,
@@ -46,18 +45,7 @@ describe('example: complaint-resolution', () => {
     expect(principals).toEqual(principals.map(() => ({ AWS: orchestrator.roleArn })));
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    // WHEN every pack runs over the stack THEN nothing is left
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
-
-  test('AWS Control Tower proactive controls (cfn-guard): no finding on the example’s resources, none untracked on library resources', () => {
-    // WHEN cfn-guard runs the Control Tower rules over the synthesized template
-    const findings = controlTowerFindings(app, stack);
-    // THEN the example's own resources raise only what is documented, the library's only what is tracked
-    expect(exampleFindings(findings)).toEqual(([] as string[]).sort());
-    expect(untrackedLibraryFindings(findings)).toEqual([]);
-  });
+  describeRulePackTests(app, stack);
 
   describe('delegation (the worker role’s trust policy)', () => {
     const other = arn('iam', '', ACCOUNT, 'role/some-other-agent');

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { actionExists } from '../../lib/shared/iam-catalog';
 import { ACCOUNT, PARTITION, REGION } from '../../test/helpers/resolve';
 import { RolePolicies, agentRoleId, rolePolicies, simulate } from '../../test/helpers/simulate';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import { EXAMPLE_ENV } from '../_shared/example-env';
 import { AGENTS, LendingModelStack, MODEL_GROUP, buildApp } from './app';
 
@@ -146,10 +146,5 @@ describe('lending model app', () => {
     expect(actions.filter((a) => !actionExists(a))).toEqual([]);
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    // WHEN the app is synthesized (tags applied) and the three packs validate the stack
-    app.synth();
-    // THEN nothing is left
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
+  describeRulePackTests(app, stack);
 });

@@ -15,6 +15,7 @@ import {
 } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
+import { denyGrantsExceptForAwsServices } from '../../lib/shared/kms-statements';
 import { trackLibraryFindings } from '../_shared/tracked-findings';
 
 /** The model the dashboard agents summarize metrics with. */
@@ -40,16 +41,18 @@ export class MarketingDashboardStack extends Stack {
     super(scope, id, props);
     this.trail = new AgentAuditTrail(this, 'Audit', { retention: Duration.days(400) });
 
+    const metricsKey = new kms.Key(this, 'MetricsKey', {
+      description: 'Encrypts the campaign metrics table',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    metricsKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
     this.metrics = new dynamodb.Table(this, 'CampaignMetrics', {
       partitionKey: { name: 'campaign', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'day', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: new kms.Key(this, 'MetricsKey', {
-        description: 'Encrypts the campaign metrics table',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      }),
+      encryptionKey: metricsKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import { ACCOUNT, REGION, agentRole, arn, simulateAs, templateOf } from '../_shared/simulation';
 import { MODEL_PROFILE, MarketingDashboardStack, OWNERS, buildApp } from './app';
 
@@ -109,7 +109,5 @@ describe('marketing dashboard app', () => {
     expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(40);
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
+  describeRulePackTests(app, stack);
 });

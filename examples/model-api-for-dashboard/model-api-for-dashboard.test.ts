@@ -1,7 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { controlTowerFindings, exampleFindings, untrackedLibraryFindings } from '../_shared/control-tower';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import {
   ACCOUNT,
   REGION,
@@ -45,18 +44,7 @@ describe('example: model-api-for-dashboard', () => {
     });
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    // WHEN every pack runs over the stack THEN nothing is left
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
-
-  test('AWS Control Tower proactive controls (cfn-guard): no finding on the example’s resources, none untracked on library resources', () => {
-    // WHEN cfn-guard runs the Control Tower rules over the synthesized template
-    const findings = controlTowerFindings(app, stack);
-    // THEN the example's own resources raise only what is documented, the library's only what is tracked
-    expect(exampleFindings(findings)).toEqual(([] as string[]).sort());
-    expect(untrackedLibraryFindings(findings)).toEqual([]);
-  });
+  describeRulePackTests(app, stack);
 
   test.each([
     ['dashboard', 'invokes its model API', 'bedrock:InvokeModel', modelApi, {}, 'Allowed'],

@@ -1,9 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { rolePolicies, simulateTrust } from '../../test/helpers/simulate';
-import { controlTowerFindings, exampleFindings, untrackedLibraryFindings } from '../_shared/control-tower';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import {
   ACCOUNT,
   REGION,
@@ -59,26 +58,17 @@ describe('example: multi-tenant-platform', () => {
     }
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    // WHEN every pack runs over the stack THEN nothing is left
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
-
-  test('AWS Control Tower proactive controls (cfn-guard): the demo buckets’ documented findings, none untracked on library resources', () => {
-    // WHEN cfn-guard runs the Control Tower rules over the synthesized template
-    const findings = controlTowerFindings(app, stack);
-    // THEN the example's own resources raise only what is documented, the library's only what is tracked
-    expect(exampleFindings(findings)).toEqual(
-      (
-        TENANTS.flatMap((t) =>
-          Object.keys(DEMO_BUCKET_CONTROL_TOWER).map(
-            (rule) => `${rule} Tenant-${t.tenant}/TrainingData/Resource`,
-          ),
-        ) as string[]
-      ).sort(),
-    );
-    expect(untrackedLibraryFindings(findings)).toEqual([]);
-  });
+  describeRulePackTests(
+    app,
+    stack,
+    (
+      TENANTS.flatMap((t) =>
+        Object.keys(DEMO_BUCKET_CONTROL_TOWER).map(
+          (rule) => `${rule} Tenant-${t.tenant}/TrainingData/Resource`,
+        ),
+      ) as string[]
+    ).sort(),
+  );
 
   describe.each([
     ['acme', 'globex'],

@@ -1,5 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
+import { demoDataBucket } from '../_shared/demo-data-bucket';
 import { trackLibraryFindings } from '../_shared/tracked-findings';
 
 /** The model all three agents share as their common tool. */
@@ -42,21 +42,7 @@ export class ResearchTeamStack extends Stack {
     super(scope, id, props);
     const trail = new AgentAuditTrail(this, 'Audit', { retention: Duration.days(400) });
 
-    const key = new kms.Key(this, 'WorkspaceKey', {
-      description: 'Encrypts the research team workspace',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.workspace = new s3.Bucket(this, 'Workspace', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.workspace = demoDataBucket(this, 'Workspace', 'the research team workspace');
     DataTags.of(this.workspace).apply({ classification: DataClassification.INTERNAL });
 
     const agent = (id: string, agentName: string) =>
@@ -81,21 +67,8 @@ export class ResearchTeamStack extends Stack {
     const model = BedrockModel.foundationModel(SHARED_MODEL_ID);
     for (const a of [this.researcher, this.coder, this.reviewer]) a.grantModels([model]);
 
-    acknowledgeDemoBucket(this.workspace);
     trackLibraryFindings(this);
   }
-}
-
-/** Findings on the example's own demo bucket, with the reasons they do not apply here. */
-function acknowledgeDemoBucket(bucket: s3.Bucket): void {
-  const logged =
-    "demo workspace: the agents' object reads and writes are recorded as CloudTrail S3 data events by the AgentAuditTrail";
-  Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: logged });
-  Validations.of(bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logged });
-  Validations.of(bucket).acknowledge({
-    id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-    reason: 'demo workspace of reproducible working files; versioned, no cross-region copy required',
-  });
 }
 
 /** Builds the scenario into `app`; its synth fails on any unacknowledged finding. */

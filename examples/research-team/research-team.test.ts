@@ -4,7 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { agentRole, simulateData } from '../../test/data/data-sim';
 import { PARTITION } from '../../test/helpers/resolve';
 import { simulate } from '../../test/helpers/simulate';
-import { unacknowledgedFindings } from '../_shared/example-checks';
+import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
+import { describeRulePackTests } from '../_shared/standard-tests';
 import { AGENTS, PREFIXES, ResearchTeamStack, SHARED_MODEL_ID, buildApp } from './app';
 
 type Role = keyof typeof AGENTS;
@@ -131,10 +132,9 @@ describe('research team app', () => {
     expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(40);
   });
 
-  test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks report no unacknowledged finding', () => {
-    // WHEN the app is synthesized (tags applied) and the three packs validate the stack
-    app.synth();
-    // THEN nothing is left
-    expect(unacknowledgedFindings(app, stack)).toEqual([]);
-  });
+  describeRulePackTests(
+    app,
+    stack,
+    Object.keys(DEMO_BUCKET_CONTROL_TOWER).map((rule) => `${rule} Workspace/Resource`),
+  );
 });

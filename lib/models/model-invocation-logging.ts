@@ -1,4 +1,4 @@
-import { ArnFormat, Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
+import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of a `ModelInvocationLogging`. */
 export interface ModelInvocationLoggingProps {
@@ -131,6 +132,8 @@ export class ModelInvocationLogging extends Construct {
         enableKeyRotation: true,
         removalPolicy,
       });
+    if (!props.encryptionKey)
+      (this.encryptionKey as kms.Key).addToResourcePolicy(denyGrantsExceptForAwsServices());
     const keyPolicy: iam.AddToResourcePolicyResult[] = [];
 
     const dependencies: IConstruct[] = [];
@@ -145,7 +148,20 @@ export class ModelInvocationLogging extends Construct {
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned: true,
         removalPolicy,
+        lifecycleRules: [
+          {
+            transitions: [
+              { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            ],
+            noncurrentVersionExpiration: Duration.days(90),
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
       });
+      // Object events go to EventBridge, set on the L1: the L2 switch adds a custom-resource function.
+      (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
       bucket.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'BedrockInvocationLogDelivery',

@@ -53,6 +53,32 @@ describe('ModelInvocationLogging to S3 (default)', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
+  test('old logs move to cheaper storage, object events reach EventBridge, grants only for AWS services', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          }),
+        ],
+      },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyGrantsExceptForAwsServices',
+            Effect: 'Deny',
+            Action: 'kms:CreateGrant',
+          }),
+        ]),
+      },
+    });
+  });
+
   test('only Bedrock of this account and region may put objects, under the prefix', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
