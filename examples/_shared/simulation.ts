@@ -1,9 +1,15 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { actionExists, matchingActions } from '../../lib/shared/iam-catalog';
 import { ACCOUNT, PARTITION, REGION, TemplateResolver } from '../../test/helpers/resolve';
-import { Decision, RolePolicies, agentRoleId, rolePolicies, simulate } from '../../test/helpers/simulate';
+import {
+  Decision,
+  RolePolicies,
+  agentRoleId,
+  rolePolicies,
+  simulate,
+  simulateTrust,
+} from '../../test/helpers/simulate';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -112,23 +118,5 @@ export async function simulateCrossAccountAssume(
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role.roleArn }],
   };
-  const result = await runSimulation(
-    {
-      request: {
-        principal: caller.principal,
-        action: 'sts:AssumeRole',
-        resource: { resource: role.roleArn, accountId: ACCOUNT },
-        contextVariables: caller.context ?? {},
-      },
-      identityPolicies: [{ name: 'caller', policy: callerPolicy }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: role.trustPolicy,
-    },
-    {},
-  );
-  if (result.resultType === 'error') {
-    throw new Error(`simulation failed: ${JSON.stringify(result.errors, null, 2)}`);
-  }
-  return result.overallResult as Decision;
+  return simulateTrust(role, { ...caller, callerPolicies: [{ name: 'caller', policy: callerPolicy }] });
 }

@@ -128,10 +128,18 @@ export async function simulate(role: RolePolicies, options: SimulateOptions): Pr
   return result.overallResult as Decision;
 }
 
-/** Evaluates an sts:AssumeRole (+ TagSession) request against a role's trust policy. */
+/**
+ * Evaluates an sts:AssumeRole (+ TagSession) request against a role's trust policy, plus the
+ * caller's own identity policies when given (a cross-account call needs both).
+ */
 export async function simulateTrust(
   role: RolePolicies,
-  options: { principal: string; action?: string; context?: Record<string, string | string[]> },
+  options: {
+    principal: string;
+    action?: string;
+    context?: Record<string, string | string[]>;
+    callerPolicies?: { name: string; policy: Json }[];
+  },
 ): Promise<Decision> {
   const result = await runSimulation(
     {
@@ -141,7 +149,7 @@ export async function simulateTrust(
         resource: { resource: role.roleArn, accountId: ACCOUNT },
         contextVariables: options.context ?? {},
       },
-      identityPolicies: [],
+      identityPolicies: options.callerPolicies ?? [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: role.trustPolicy,
