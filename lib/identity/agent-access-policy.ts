@@ -1,7 +1,8 @@
-import { Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { failAt } from '../shared/errors';
+import { AgentGrantSharing } from './agent-grant-sharing';
 
 /** IAM's limit on the inline policies of one role, less room for the policy name. */
 export const INLINE_POLICY_BUDGET = 10_000;
@@ -12,32 +13,40 @@ const MAX_OVERFLOW_POLICIES = 9;
 const INLINE_POLICY_NAME = 'AgentAccess';
 
 /**
- * Everything an agent is granted, written where it costs least: one minimized inline policy on
- * the role (no extra CloudFormation resource). Only when that would pass IAM's 10,240-character
- * limit for a role's inline policies are the remaining statements packed, in grant order, into
- * customer managed policies of at most 6,144 characters attached to the same role — so an agent
- * with many grants never fails at deploy time on a size limit.
+ * Everything an agent is granted, written where it costs least. Normally one minimized inline
+ * policy on the role (no extra CloudFormation resource). Agents of one stack whose grants are
+ * identical may share one managed policy instead, within the budget {@link AgentGrantSharing}
+ * keeps. Only when the grants would pass IAM's 10,240-character limit for a role's inline policies
+ * are the remaining statements packed, in grant order, into customer managed policies of at most
+ * 6,144 characters attached to the same role — so an agent with many grants never fails at deploy
+ * time on a size limit.
+ *
+ * Packing happens once per stack, when synthesis visits the stack's {@link AgentGrantSharing}.
  */
-export class AgentAccessPolicy implements IAspect {
+export class AgentAccessPolicy {
   private readonly statements: iam.PolicyStatement[] = [];
   private inline?: iam.PolicyDocument;
   private readonly overflow: iam.ManagedPolicy[] = [];
+  private shared?: iam.ManagedPolicy;
 
   constructor(
     private readonly owner: Construct,
     private readonly role: iam.Role,
   ) {
-    const cfnRole = role.node.defaultChild as iam.CfnRole;
-    cfnRole.policies = Lazy.any({
-      produce: () => this.renderInline(),
-    }) as unknown as iam.CfnRole.PolicyProperty[];
-    Aspects.of(owner).add(this);
+    this.renderInlineLazily();
+    AgentGrantSharing.of(owner).register(this);
+  }
+
+  /** The agent construct whose grants these are. */
+  public get agent(): Construct {
+    return this.owner;
   }
 
   /** Adds a statement to the agent's grants. */
   public addStatements(...statements: iam.PolicyStatement[]): void {
     if (this.inline) {
-      // granted after packing (from another aspect): goes inline, where the limit is checked at deploy
+      // granted after packing (from an aspect): goes inline, where the limit is checked at deploy
+      if (this.inline.isEmpty) this.renderInlineLazily();
       this.inline.addStatements(...statements);
       return;
     }
@@ -49,13 +58,38 @@ export class AgentAccessPolicy implements IAspect {
     return [...this.overflow];
   }
 
-  /** Packs the grants once, when synthesis visits the agent. */
-  public visit(node: IConstruct): void {
-    if (node !== this.owner || this.inline) return;
-    const all = document(this.statements);
-    const resolved = Stack.of(this.owner).resolve(all);
-    if (this.statements.length === 0 || JSON.stringify(resolved).length <= INLINE_POLICY_BUDGET) {
-      this.inline = all;
+  /** The managed policy this agent shares with agents granted exactly the same, if any. */
+  public get sharedPolicy(): iam.ManagedPolicy | undefined {
+    return this.shared;
+  }
+
+  /**
+   * The grants as one minimized document and its resolved JSON, which is both its size as IAM
+   * counts it and the key that tells identical grants apart. Undefined when nothing is granted.
+   */
+  public measure(): { document: iam.PolicyDocument; json: string } | undefined {
+    if (this.statements.length === 0) return undefined;
+    const doc = document(this.statements);
+    return { document: doc, json: JSON.stringify(Stack.of(this.owner).resolve(doc)) };
+  }
+
+  /** Attaches the shared policy holding exactly this agent's grants; nothing stays inline. */
+  public useShared(policy: iam.ManagedPolicy): void {
+    this.shared = policy;
+    this.inline = document([]);
+    this.cfnRole.policies = undefined;
+    this.role.addManagedPolicy(policy);
+  }
+
+  /** Writes the grants inline, spilling into overflow policies only past the inline limit. */
+  public pack(measured: { document: iam.PolicyDocument; json: string } | undefined): void {
+    if (measured === undefined) {
+      this.inline = document([]);
+      this.cfnRole.policies = undefined;
+      return;
+    }
+    if (measured.json.length <= INLINE_POLICY_BUDGET) {
+      this.inline = measured.document;
       return;
     }
     const groups: iam.PolicyStatement[][] = [[]];
@@ -94,6 +128,20 @@ export class AgentAccessPolicy implements IAspect {
     });
   }
 
+  private get cfnRole(): iam.CfnRole {
+    return this.role.node.defaultChild as iam.CfnRole;
+  }
+
+  /**
+   * Renders the inline policy at synthesis. Removed (not left to produce nothing) when an agent
+   * has no inline grants: rule packs read the property before it resolves.
+   */
+  private renderInlineLazily(): void {
+    this.cfnRole.policies = Lazy.any({
+      produce: () => this.renderInline(),
+    }) as unknown as iam.CfnRole.PolicyProperty[];
+  }
+
   private renderInline(): iam.CfnRole.PolicyProperty[] | undefined {
     const doc = this.inline ?? document(this.statements);
     if (doc.isEmpty) return undefined;
@@ -108,6 +156,6 @@ function document(statements: iam.PolicyStatement[]): iam.PolicyDocument {
 }
 
 /** Characters of the resolved, minimized document, as IAM counts them (no whitespace). */
-function size(scope: IConstruct, doc: iam.PolicyDocument): number {
+function size(scope: Construct, doc: iam.PolicyDocument): number {
   return JSON.stringify(Stack.of(scope).resolve(doc)).length;
 }

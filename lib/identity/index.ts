@@ -5,3 +5,4 @@ export * from './agent-runtime';
 export * from './data-classification';
 export * from './guard-rails';
 export * from './agent-access-policy';
+export * from './agent-grant-sharing';

@@ -54,6 +54,7 @@ export enum ChangeKind {
   FINDING_ACKNOWLEDGED = 'finding-acknowledged',
   ACKNOWLEDGEMENT_REMOVED = 'acknowledgement-removed',
   ACKNOWLEDGEMENT_REASON_CHANGED = 'acknowledgement-reason-changed',
+  ACKNOWLEDGEMENT_MOVED = 'acknowledgement-moved',
   OWNER_CHANGED = 'owner-changed',
 }
 
@@ -512,26 +513,52 @@ function compareAudit(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push
   }
 }
 
+/**
+ * Compares acknowledgements by rule id: the same finding acknowledged at another place of the
+ * agent's tree (e.g. its grants moved into a policy shared with identical agents) is a move, not a
+ * new acknowledgement — it covers the agent no more than before.
+ */
 function compareAcknowledgements(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push: Push): void {
-  const key = (f: { ruleId: string; acknowledgedAt: string }) => `${f.ruleId}@${f.acknowledgedAt}`;
-  const before = new Map(b.acknowledgedFindings.map((f) => [key(f), f]));
-  const after = new Map(a.acknowledgedFindings.map((f) => [key(f), f]));
-  for (const [k, f] of after) {
-    const old = before.get(k);
-    if (!old)
+  const before = byRule(b.acknowledgedFindings);
+  const after = byRule(a.acknowledgedFindings);
+  for (const [ruleId, now] of after) {
+    const old = before.get(ruleId);
+    if (!old) {
+      for (const f of now)
+        push(
+          ChangeKind.FINDING_ACKNOWLEDGED,
+          true,
+          `finding ${ruleId} acknowledged at ${f.acknowledgedAt || '(app)'}: ${f.reason}`,
+        );
+      continue;
+    }
+    const oldReasons = new Set(old.map((f) => f.reason));
+    const changed = now.find((f) => !oldReasons.has(f.reason));
+    if (changed) {
+      push(ChangeKind.ACKNOWLEDGEMENT_REASON_CHANGED, false, `reason for ${ruleId} is now: ${changed.reason}`);
+    }
+    const places = (fs: AgentEntitlementRecord['acknowledgedFindings']) =>
+      [...new Set(fs.map((f) => f.acknowledgedAt || '(app)'))].sort().join(', ');
+    if (places(now) !== places(old)) {
       push(
-        ChangeKind.FINDING_ACKNOWLEDGED,
-        true,
-        `finding ${f.ruleId} acknowledged at ${f.acknowledgedAt || '(app)'}: ${f.reason}`,
+        ChangeKind.ACKNOWLEDGEMENT_MOVED,
+        false,
+        `acknowledgement of ${ruleId} now at ${places(now)} (was ${places(old)})`,
       );
-    else if (old.reason !== f.reason) {
-      push(ChangeKind.ACKNOWLEDGEMENT_REASON_CHANGED, false, `reason for ${f.ruleId} is now: ${f.reason}`);
     }
   }
-  for (const [k, f] of before) {
-    if (!after.has(k))
-      push(ChangeKind.ACKNOWLEDGEMENT_REMOVED, false, `acknowledgement of ${f.ruleId} removed`);
+  for (const ruleId of before.keys()) {
+    if (!after.has(ruleId))
+      push(ChangeKind.ACKNOWLEDGEMENT_REMOVED, false, `acknowledgement of ${ruleId} removed`);
   }
+}
+
+function byRule(
+  findings: AgentEntitlementRecord['acknowledgedFindings'],
+): Map<string, AgentEntitlementRecord['acknowledgedFindings']> {
+  const out = new Map<string, AgentEntitlementRecord['acknowledgedFindings']>();
+  for (const f of findings) out.set(f.ruleId, [...(out.get(f.ruleId) ?? []), f]);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

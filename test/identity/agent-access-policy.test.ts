@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { AgentIdentity, AgentRuntime, INLINE_POLICY_BUDGET } from '../../lib';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
@@ -90,5 +91,23 @@ describe('AgentAccessPolicy', () => {
     expect(() => agentWithGrants(700)).toThrow(
       /need \d+ overflow policies, more than the 9 a role can carry/,
     );
+  });
+
+  test('an agent granted nothing has no inline policy, and rule packs judge its role', () => {
+    // GIVEN an agent with no grants at all
+    const { app, stack } = newStack();
+    new AgentIdentity(stack, 'Idle', {
+      agentName: 'idle',
+      runtime: AgentRuntime.lambda(),
+      owner: 'a@example.com',
+    });
+    const json = Template.fromStack(stack).toJSON();
+    // THEN its role carries no Policies property (not an empty one)
+    expect(json.Resources[agentRoleId(json, 'idle')].Properties.Policies).toBeUndefined();
+    // AND NIST's admin-access rule, which reads the property, judges it compliant instead of failing
+    const violations = new NIST80053R5Checks(app)
+      .validateScope(stack)
+      .violations.filter((v) => v.ruleName.includes('IAMPolicyNoStatementsWith'));
+    expect(violations).toEqual([]);
   });
 });

@@ -235,6 +235,11 @@ describe('diffEntitlementReports', () => {
       (_r, _t, l) => (l.permissionsBoundary = { policy: '${B}', readable: true, allows: [], denies: [] }),
     ],
     ['an owner changed', ChangeKind.OWNER_CHANGED, (_r, t) => (t.owner = 'new-team@example.com')],
+    [
+      'an acknowledgement moved (grants now in a shared policy), same rule and reason',
+      ChangeKind.ACKNOWLEDGEMENT_MOVED,
+      (_r, t) => (t.acknowledgedFindings[0].acknowledgedAt = 'AgentPlatform/AgentSharedGrants/Grants0123'),
+    ],
   ];
 
   test.each(narrowing)('%s does not widen access (%s)', (_what, kind, mutate) => {
