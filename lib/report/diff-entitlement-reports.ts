@@ -535,7 +535,11 @@ function compareAcknowledgements(b: AgentEntitlementRecord, a: AgentEntitlementR
     const oldReasons = new Set(old.map((f) => f.reason));
     const changed = now.find((f) => !oldReasons.has(f.reason));
     if (changed) {
-      push(ChangeKind.ACKNOWLEDGEMENT_REASON_CHANGED, false, `reason for ${ruleId} is now: ${changed.reason}`);
+      push(
+        ChangeKind.ACKNOWLEDGEMENT_REASON_CHANGED,
+        false,
+        `reason for ${ruleId} is now: ${changed.reason}`,
+      );
     }
     const places = (fs: AgentEntitlementRecord['acknowledgedFindings']) =>
       [...new Set(fs.map((f) => f.acknowledgedAt || '(app)'))].sort().join(', ');
