@@ -8,6 +8,7 @@ import { DataClassification } from '../identity/data-classification';
 import { BedrockModel } from '../models/bedrock-model';
 import { failAt, show } from '../shared/errors';
 import { FleetManifest, ManifestAgent, readManifestFile, validateManifestObject } from './fleet-manifest';
+import { FleetTemplateLimits } from './fleet-template-limits';
 
 /** Options of an `AgentFleet`. */
 export interface AgentFleetOptions {
@@ -38,7 +39,8 @@ export interface AgentFleetOptions {
   readonly env?: Environment;
   /**
    * Most agents one stack may hold; more is a synth-time error that says to raise `stacks` in the
-   * manifest. The default keeps a stack well inside CloudFormation's 500 resources and 1 MB.
+   * manifest. The default keeps a stack well inside CloudFormation's 500 resources; a stack over
+   * 500 resources, or whose written template is over 1 MB, is also a synth-time error.
    * @default 250
    */
   readonly maxAgentsPerStack?: number;
@@ -120,8 +122,10 @@ export class AgentFleet extends Construct {
         );
       }
     });
+    const templateLimits = FleetTemplateLimits.of(this);
     for (const stack of this.stacks) {
       stack.node.addValidation({ validate: () => resourceLimitErrors(stack, manifest.stacks) });
+      templateLimits.watch(stack, manifest.stacks);
     }
   }
 

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -122,6 +125,47 @@ describe('AgentFleet', () => {
     ).toThrow(
       /stack Shard0 would hold 3 agents, more than maxAgentsPerStack \(2\); raise 'stacks' in the manifest/,
     );
+  });
+
+  test.each([
+    ['sibling stacks', false],
+    ['nested stacks', true],
+  ])(
+    'a fleet stack whose written template is over 1 MB fails synth, naming the stack and the fix (%s)',
+    (_kind, nested) => {
+      // GIVEN a fleet whose first stack's template carries ~1.1 MB of metadata
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-size-'));
+      const app = new App({ outdir });
+      const parent = nested ? new Stack(app, 'Parent', { env: ENV }) : app;
+      const agents = ['a', 'b', 'c'].map((name) => ({ name, runtime: 'lambda' }));
+      const fleet = AgentFleet.fromObject(parent, 'Fleet', { version: 1, stacks: 1, agents }, { env: ENV });
+      fleet.stacks[0].templateOptions.metadata = { padding: 'x'.repeat(1_100_000) };
+      // WHEN synthesized THEN it fails, and the report says which stack, how big, and what to change
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      const report = fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
+      for (const text of [message, report]) {
+        expect(text).toContain('FleetTemplateSize');
+        expect(text).toContain("raise 'stacks' in the manifest (1 now)");
+      }
+      expect(message).toMatch(
+        /fleet stack (Parent\/)?Fleet\/Shard0 has a 1,1\d\d,\d{3}-byte template, over CloudFormation's 1 MB/,
+      );
+    },
+  );
+
+  test('a fleet stack under 1 MB passes the template size check', () => {
+    // GIVEN a fleet stack with a template just under the limit
+    const app = new App();
+    const agents = ['a', 'b', 'c'].map((name) => ({ name, runtime: 'lambda' }));
+    const fleet = AgentFleet.fromObject(app, 'Fleet', { version: 1, stacks: 1, agents }, { env: ENV });
+    fleet.stacks[0].templateOptions.metadata = { padding: 'x'.repeat(900_000) };
+    // WHEN synthesized THEN nothing fails
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('a store the manifest names but the code does not provide is a clear error', () => {
