@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeFindings } from '../shared/nag-acknowledgements';
+import { acknowledgeFindings, acknowledgementsRecordedOn } from '../shared/nag-acknowledgements';
 import type { AgentAccessPolicy } from './agent-access-policy';
 import { MANAGED_POLICY_BUDGET } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
@@ -126,12 +126,7 @@ function acknowledgementsOf(agent: Construct): Record<string, string> {
   const out: Record<string, string> = {};
   for (const scope of agent.node.scopes) {
     if (scope.node.scopes.length <= stack.node.scopes.length) continue; // the policy inherits these
-    for (const entry of scope.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        out[id] ??= String(reason);
-      }
-    }
+    for (const [id, reason] of acknowledgementsRecordedOn(scope)) out[id] ??= reason;
   }
   return out;
 }

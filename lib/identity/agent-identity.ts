@@ -141,8 +141,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'deliberate: every grant of this agent lives in one inline policy bound to its role, so the grants cannot be ' +
-        'attached to any other principal and an agent costs one CloudFormation resource; changes are reviewed through ' +
-        'the entitlement report diff',
+        'attached to any other principal and an agent costs one CloudFormation resource (in a stack of many agents, ' +
+        'agents granted exactly the same may instead share one managed policy, see AgentGrantSharing); changes are ' +
+        'reviewed through the entitlement report diff',
     });
     this.roleArn = this.role.roleArn;
     this.roleName = this.role.roleName;

@@ -7,12 +7,12 @@ import {
   PolicyValidationPluginReport,
   Stack,
   Stage,
-  Validations,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StackTemplate, buildEntitlementReport } from './build-entitlement-report';
 import { AcknowledgedFinding, EntitlementReport } from './entitlement-report-schema';
 import { renderEntitlementMarkdown } from './render-entitlement-markdown';
+import { acknowledgementsRecordedOn } from '../shared/nag-acknowledgements';
 
 /** Properties of an `AgentEntitlementReport`. */
 export interface AgentEntitlementReportProps {
@@ -84,15 +84,8 @@ export class AgentEntitlementReport implements IPolicyValidationPlugin {
 export function collectAcknowledgements(root: IConstruct): AcknowledgedFinding[] {
   const found: AcknowledgedFinding[] = [];
   for (const construct of root.node.findAll()) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        found.push({
-          ruleId: id.replace(/^annotation::/i, ''),
-          reason: String(reason),
-          acknowledgedAt: construct.node.path,
-        });
-      }
+    for (const [id, reason] of acknowledgementsRecordedOn(construct)) {
+      found.push({ ruleId: id.replace(/^annotation::/i, ''), reason, acknowledgedAt: construct.node.path });
     }
   }
   return found;

@@ -10,6 +10,21 @@ export function acknowledgeFindings(scope: IConstruct, findings: Record<string, 
   for (const [id, reason] of Object.entries(findings)) Validations.of(scope).acknowledge({ id, reason });
 }
 
+/**
+ * The acknowledgements recorded on `scope` itself (not its ancestors) with
+ * `Validations.of(scope).acknowledge(...)`, as [rule id, reason], read from construct metadata
+ * the way cdk-nag reads them.
+ */
+export function acknowledgementsRecordedOn(scope: IConstruct): [string, string][] {
+  const out: [string, string][] = [];
+  for (const entry of scope.node.metadata) {
+    if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+    for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>))
+      out.push([id, String(reason)]);
+  }
+  return out;
+}
+
 /** The AwsSolutions-IAM5 finding id cdk-nag gives a wildcard in `resource` (an ARN, maybe a token). */
 export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
   return `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(scope).resolve(resource))}]`;
