@@ -13,7 +13,7 @@ import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
 import { MAX_SELECTOR_VALUES, planSelectors } from './event-selectors';
-import { wildcardResourceFinding } from '../shared/nag-acknowledgements';
+import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import {
   MAX_FILTER_PATTERN_LENGTH,
   MAX_METRIC_FILTERS_PER_LOG_GROUP,
@@ -259,12 +259,12 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
         }),
       ],
     });
-    Validations.of(logsPolicy).acknowledge({
-      id: wildcardResourceFinding(this, logStreams),
-      reason:
-        'CloudTrail creates one log stream per region of this multi-region trail, named <account>_CloudTrail_<region>; ' +
+    acknowledgeWildcardResource(
+      logsPolicy,
+      logStreams,
+      'CloudTrail creates one log stream per region of this multi-region trail, named <account>_CloudTrail_<region>; ' +
         'the wildcard stands only for the region suffix, inside this one log group',
-    });
+    );
 
     this.trail = new cloudtrail.CfnTrail(this, 'Resource', {
       trailName: this.trailName,

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AuditedResource } from '../identity/agent-capabilities';
 import { failAt, show } from '../shared/errors';
@@ -11,10 +11,9 @@ import {
   tenantCondition,
 } from './abac-conditions';
 import { StoreGrantContext, StoreKind, StoreStatement } from './store-kind';
-import { acknowledgeFindings, wildcardResourceFinding } from '../shared/nag-acknowledgements';
+import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 
 /** Finding ids already computed, per stack of the grantee. */
-const FINDING_IDS = new WeakMap<Stack, Map<string, string>>();
 
 /** Options of `DataStore.s3Bucket`. */
 export interface S3BucketStoreOptions {
@@ -65,17 +64,6 @@ export class S3BucketKind implements StoreKind {
     this.detail = words.length ? ` (${words.join(', ')})` : '';
   }
 
-  /** The IAM5 finding id of the object ARN, computed once per bucket, prefix and stack. */
-  private objectWildcardFinding(ctx: StoreGrantContext, objects: string): string {
-    const stack = Stack.of(ctx.grantee);
-    let ids = FINDING_IDS.get(stack);
-    if (!ids) FINDING_IDS.set(stack, (ids = new Map()));
-    const key = `${this.scope.node.path}|${this.prefix}`;
-    let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = wildcardResourceFinding(ctx.grantee, objects)));
-    return id;
-  }
-
   private objectWildcardReason(): string {
     const what = this.prefix ? `the prefix ${this.prefix}` : 'the objects of this bucket';
     return (
@@ -86,9 +74,7 @@ export class S3BucketKind implements StoreKind {
 
   public statements(ctx: StoreGrantContext): StoreStatement[] {
     const objects = this.scope.arnForObjects(`${this.prefix}*`);
-    acknowledgeFindings(ctx.grantee, {
-      [this.objectWildcardFinding(ctx, objects)]: this.objectWildcardReason(),
-    });
+    acknowledgeWildcardResource(ctx.grantee, objects, this.objectWildcardReason());
     const base = storeConditions(ctx, !this.objectTags);
     const out: StoreStatement[] = [];
     const kmsActions: string[] = [];

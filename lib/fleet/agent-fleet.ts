@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Environment, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, Environment, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { DataAccess } from '../data/data-access';
 import { IAgentAuditTrail, IAgentDataStore, IAgentGuardrail } from '../identity/agent-capabilities';
@@ -40,7 +40,9 @@ export interface AgentFleetOptions {
   /**
    * Most agents one stack may hold; more is a synth-time error that says to raise `stacks` in the
    * manifest. The default keeps a stack well inside CloudFormation's 500 resources; a stack over
-   * 500 resources, or whose written template is over 1 MB, is also a synth-time error.
+   * 500 resources or 200 outputs, or whose written template is over 1 MB, is also a synth-time
+   * error. An audit trail in another stack reads every agent's role through an export, so with one
+   * a stack can hold at most about 200 agents.
    * @default 250
    */
   readonly maxAgentsPerStack?: number;
@@ -48,6 +50,8 @@ export interface AgentFleetOptions {
 
 /** CloudFormation's resource limit per template. */
 const MAX_RESOURCES_PER_STACK = 500;
+/** CloudFormation's output limit per template. */
+const MAX_OUTPUTS_PER_STACK = 200;
 const DEFAULT_MAX_AGENTS_PER_STACK = 250;
 const ACCESS: Record<string, DataAccess> = {
   read: DataAccess.READ,
@@ -124,7 +128,7 @@ export class AgentFleet extends Construct {
     });
     const templateLimits = FleetTemplateLimits.of(this);
     for (const stack of this.stacks) {
-      stack.node.addValidation({ validate: () => resourceLimitErrors(stack, manifest.stacks) });
+      stack.node.addValidation({ validate: () => templateLimitErrors(stack, manifest.stacks) });
       templateLimits.watch(stack, manifest.stacks);
     }
   }
@@ -217,12 +221,21 @@ function modelOf(model: ManifestAgent['models'][number]): BedrockModel {
   return BedrockModel.globalInferenceProfile(model.globalInferenceProfile!);
 }
 
-function resourceLimitErrors(stack: Stack, stacks: number): string[] {
-  const count = stack.node
-    .findAll()
-    .filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
-  if (count <= MAX_RESOURCES_PER_STACK) return [];
-  return [
-    `fleet stack ${stack.node.path} holds ${count} CloudFormation resources, over the limit of ${MAX_RESOURCES_PER_STACK}; raise 'stacks' in the manifest (${stacks} now)`,
-  ];
+function templateLimitErrors(stack: Stack, stacks: number): string[] {
+  const mine = stack.node.findAll().filter((c) => Stack.of(c) === stack);
+  const resources = mine.filter((c) => CfnResource.isCfnResource(c)).length;
+  // runs after synthesis prepared the app: the exports other stacks read already exist as outputs
+  const outputs = mine.filter((c) => c instanceof CfnOutput).length;
+  const errors: string[] = [];
+  if (resources > MAX_RESOURCES_PER_STACK) {
+    errors.push(
+      `fleet stack ${stack.node.path} holds ${resources} CloudFormation resources, over the limit of ${MAX_RESOURCES_PER_STACK}; raise 'stacks' in the manifest (${stacks} now)`,
+    );
+  }
+  if (outputs > MAX_OUTPUTS_PER_STACK) {
+    errors.push(
+      `fleet stack ${stack.node.path} declares ${outputs} outputs, over CloudFormation's ${MAX_OUTPUTS_PER_STACK} per template (mostly exports of its agents' roles read by another stack, such as an AgentAuditTrail's); raise 'stacks' in the manifest (${stacks} now) or lower maxAgentsPerStack`,
+    );
+  }
+  return errors;
 }

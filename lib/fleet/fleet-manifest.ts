@@ -84,6 +84,12 @@ export class ManifestError extends Error {
 
 type Path = (string | number)[];
 
+/**
+ * Alias expansions a manifest may make: enough for every agent of a large fleet to reuse a few
+ * anchors, while a document built to expand exponentially ("billion laughs") still fails fast.
+ */
+const MAX_ALIAS_COUNT = 10_000;
+
 /** Reads and validates a manifest file (YAML or JSON). */
 export function readManifestFile(file: string): FleetManifest {
   let text: string;
@@ -98,7 +104,8 @@ export function readManifestFile(file: string): FleetManifest {
 /** Parses and validates manifest text; errors name `file:line:col`. */
 export function parseManifest(text: string, source = 'manifest'): FleetManifest {
   const lineCounter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false });
+  // merge keys (`<<: *defaults`) let hundreds of agents share their common fields
+  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
     throw new ManifestError(
       doc.errors.map((e) => {
@@ -118,7 +125,18 @@ export function parseManifest(text: string, source = 'manifest'): FleetManifest 
     const pos = lineCounter.linePos(range[0]);
     return `${source}:${pos.line}:${pos.col}`;
   };
-  return validateManifest(doc.toJS(), where);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw new ManifestError(
+      [
+        `${source}: ${(e as Error).message}; a manifest may expand aliases (*name) at most ${MAX_ALIAS_COUNT} times in all — write the repeated part out, or split the manifest`,
+      ],
+      source,
+    );
+  }
+  return validateManifest(value, where);
 }
 
 /** Validates a manifest given as an object (positions are shown as paths). */
@@ -138,7 +156,9 @@ function validateManifest(value: unknown, where: (path: Path, atKey?: boolean) =
       where([]),
     );
   }
-  knownKeys(value, ['version', 'stacks', 'agents'], [], fail);
+  // top-level `x-` keys are free for the manifest's own anchors (`x-defaults: { triage: &triage … }`)
+  const own = Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('x-')));
+  knownKeys(own, ['version', 'stacks', 'agents'], [], fail);
   if (value.version !== 1) fail(['version'], `must be 1, got ${JSON.stringify(value.version)}`);
   const stacks = value.stacks ?? 1;
   if (!Number.isInteger(stacks) || (stacks as number) < 1 || (stacks as number) > 100) {

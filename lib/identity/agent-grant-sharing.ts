@@ -2,7 +2,12 @@ import { createHash } from 'crypto';
 import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeFindings, acknowledgementsRecordedOn } from '../shared/nag-acknowledgements';
+import {
+  acknowledgeFindings,
+  acknowledgeWildcardResource,
+  acknowledgementsRecordedOn,
+  wildcardAcknowledgementsOn,
+} from '../shared/nag-acknowledgements';
 import type { AgentAccessPolicy } from './agent-access-policy';
 import { MANAGED_POLICY_BUDGET } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
@@ -78,7 +83,10 @@ export class AgentGrantSharing extends Construct implements IAspect {
           'cdk-agent-identity: grants shared by the AI agents of this stack whose access is identical',
         document: measured[this.members.indexOf(agents[0])]!.document,
       });
-      acknowledgeFindings(policy, commonAcknowledgements(agents.map((a) => a.agent)));
+      carryCommonAcknowledgements(
+        policy,
+        agents.map((a) => a.agent),
+      );
       for (const agent of agents) agent.useShared(policy);
     }
   }
@@ -108,17 +116,23 @@ function boundaryResources(scope: IConstruct): number {
 }
 
 /**
- * Acknowledgements every one of `agents` carries, on itself or an ancestor below the stack (the
- * shared policy sits elsewhere in the tree, so it would not inherit them), with the first agent's
- * reason.
+ * Records on the shared policy the acknowledgements every one of `agents` carries, on itself or an
+ * ancestor below the stack (the policy sits elsewhere in the tree, so it would not inherit them),
+ * with the first agent's reason. Wildcard-resource acknowledgements are carried as such, so the
+ * policy too recognizes the finding by the name it gets once references between stacks resolve.
  */
-function commonAcknowledgements(agents: Construct[]): Record<string, string> {
-  const perAgent = agents.map(acknowledgementsOf);
-  const out: Record<string, string> = {};
-  for (const [id, reason] of Object.entries(perAgent[0])) {
-    if (perAgent.every((acks) => id in acks)) out[id] = reason;
+function carryCommonAcknowledgements(policy: iam.ManagedPolicy, agents: Construct[]): void {
+  const wildcards = agents.map((agent) => new Map(wildcardAcknowledgementsOn(agent)));
+  for (const [resource, reason] of wildcards[0]) {
+    if (wildcards.every((w) => w.has(resource))) acknowledgeWildcardResource(policy, resource, reason);
   }
-  return out;
+  const carried = new Set(acknowledgementsRecordedOn(policy).map(([id]) => id));
+  const perAgent = agents.map(acknowledgementsOf);
+  const common: Record<string, string> = {};
+  for (const [id, reason] of Object.entries(perAgent[0])) {
+    if (!carried.has(id) && perAgent.every((acks) => id in acks)) common[id] = reason;
+  }
+  acknowledgeFindings(policy, common);
 }
 
 function acknowledgementsOf(agent: Construct): Record<string, string> {

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeFindings, wildcardResourceFinding } from '../shared/nag-acknowledgements';
+import { acknowledgeFindings, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 
 /** Properties of an `ApiKeyRotationFunction`. */
 export interface ApiKeyRotationFunctionProps {
@@ -97,10 +97,11 @@ export class ApiKeyRotationFunction extends Construct {
       environment: { KEY_LENGTH: String(props.keyLength) },
     });
     this.function.node.addDependency(this.policy);
-    acknowledgeFindings(this.policy, {
-      [wildcardResourceFinding(this, logStreams)]:
-        'Lambda names the log streams of its invocations itself; the wildcard stands only for stream names inside this one log group',
-    });
+    acknowledgeWildcardResource(
+      this.policy,
+      logStreams,
+      'Lambda names the log streams of its invocations itself; the wildcard stands only for stream names inside this one log group',
+    );
     acknowledgeFindings(this, {
       'NIST.800.53.R5-CloudWatchLogGroupEncrypted':
         'the handler logs only the rotation step, secret ARN and version id, never a secret value (proven by its tests); ' +

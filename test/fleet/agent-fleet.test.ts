@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AgentFleet, DataClassification, DataStore, DataTags, shardOf } from '../../lib';
+import { AgentAuditTrail, AgentFleet, DataClassification, DataStore, DataTags, shardOf } from '../../lib';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -157,6 +157,18 @@ describe('AgentFleet', () => {
       );
     },
   );
+
+  test('a fleet stack that would export more than 200 role names to an audit trail is a clear error', () => {
+    // GIVEN 201 agents in one fleet stack, recorded by a trail in a stack of its own
+    const app = new App();
+    const trail = new AgentAuditTrail(new Stack(app, 'Audit', { env: ENV }), 'Trail');
+    const agents = Array.from({ length: 201 }, (_, i) => ({ name: `agent-${i}`, runtime: 'lambda' }));
+    AgentFleet.fromObject(app, 'Fleet', { version: 1, stacks: 1, agents }, { env: ENV, auditTrail: trail });
+    // WHEN synthesized THEN it fails on the outputs, before any deploy
+    expect(() => app.synth()).toThrow(
+      /fleet stack Fleet\/Shard0 declares 201 outputs, over CloudFormation's 200 per template .*raise 'stacks' in the manifest \(1 now\)/,
+    );
+  });
 
   test('a fleet stack under 1 MB passes the template size check', () => {
     // GIVEN a fleet stack with a template just under the limit

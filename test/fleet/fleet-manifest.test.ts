@@ -148,4 +148,55 @@ agents:
     expect(readManifestFile(file).agents).toHaveLength(2);
     expect(() => readManifestFile(path.join(dir, 'missing.yaml'))).toThrow(/cannot read the manifest/);
   });
+
+  test('hundreds of agents may share anchors (kept under an x- key) and merge keys', () => {
+    // GIVEN 300 agents that merge one defaults block and alias one model list
+    const agents = Array.from(
+      { length: 300 },
+      (_, i) => `  - <<: *triage\n    name: acme-triage-${i}\n    models: *haiku`,
+    ).join('\n');
+    const text = `version: 1
+stacks: 2
+x-defaults:
+  triage: &triage
+    runtime: lambda
+    tenant: acme
+    owner: support@example.com
+  haiku: &haiku
+    - foundationModel: anthropic.claude-3-5-haiku-20241022-v1:0
+agents:
+${agents}
+`;
+    // WHEN parsed
+    const manifest = parseManifest(text, 'agents.yaml');
+    // THEN every agent has the merged defaults, its own name and the aliased model
+    expect(manifest.agents).toHaveLength(300);
+    expect(manifest.agents[299]).toMatchObject({
+      name: 'acme-triage-299',
+      runtime: 'lambda',
+      tenant: 'acme',
+      owner: 'support@example.com',
+      models: [{ foundationModel: 'anthropic.claude-3-5-haiku-20241022-v1:0' }],
+    });
+  });
+
+  test('only x- keys are free at the top level; another unknown key is still refused', () => {
+    expect(problemsOf('version: 1\ndefaults: {}\nagents: [{ name: a, runtime: lambda }]\n')).toEqual([
+      expect.stringMatching(/^agents\.yaml:2:1: defaults is not a known key/),
+    ]);
+  });
+
+  test('a manifest that expands aliases exponentially is refused with a clear error', () => {
+    // GIVEN a "billion laughs" document: each level aliases the previous one ten times
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    // WHEN parsed THEN it fails fast as a ManifestError that names the limit
+    expect(problemsOf(`version: 1\n${levels.join('\n')}\nagents: []\n`)).toEqual([
+      expect.stringMatching(/^agents\.yaml: .*alias.* at most 10000 times/i),
+    ]);
+  });
 });
