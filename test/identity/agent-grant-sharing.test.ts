@@ -241,6 +241,23 @@ describe('AgentGrantSharing', () => {
     expect(sharedOf(after, newcomer)).toHaveLength(1);
   });
 
+  test('a fleet shrinking below the budget moves shared grants back inline without replacing a role', () => {
+    // GIVEN the 100-agent stack (three groups shared) and the same tenants cut to 59 agents
+    const before = tenantStack(FIVE_TENANTS_OF_20).json;
+    const after = tenantStack([{ agents: 20 }, { agents: 20 }, { agents: 19 }]).json;
+    expect(sharedPolicies(before).length).toBeGreaterThan(0);
+    // THEN nothing is shared any more, and every remaining agent keeps its role's logical id,
+    // now with its grants inline: identical to what the shared policy held
+    expect(sharedPolicies(after)).toEqual([]);
+    for (const [id, role] of resourcesOfType(after, 'AWS::IAM::Role')) {
+      expect(before.Resources[id]?.Type).toBe('AWS::IAM::Role');
+      const name = role.Properties.Tags.find((t: Json) => t.Key === 'ai:agent').Value;
+      expect(grantsOf(rolePolicies(after, id))).toEqual(
+        grantsOf(rolePolicies(before, agentRoleId(before, name))),
+      );
+    }
+  });
+
   test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks find nothing unacknowledged on agents or shared policies', () => {
     // GIVEN a stack where most agents share policies with object-wildcard (prefix) grants
     const { app, stack, json } = tenantStack(FIVE_TENANTS_OF_20);
