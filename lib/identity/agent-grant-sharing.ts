@@ -71,17 +71,19 @@ export class AgentGrantSharing extends Construct implements IAspect {
     this.packed = true;
     const measured = this.members.map((member) => member.measure());
     const shared = chooseShared(measured, boundaryResources(this));
-    const groups = new Map<string, AgentAccessPolicy[]>();
+    const groups = new Map<string, { document: iam.PolicyDocument; agents: AgentAccessPolicy[] }>();
     this.members.forEach((member, i) => {
       const m = measured[i];
-      if (m && shared.has(m.json)) groups.set(m.json, [...(groups.get(m.json) ?? []), member]);
-      else member.pack(m);
+      if (!m || !shared.has(m.json)) return member.pack(m);
+      let group = groups.get(m.json);
+      if (!group) groups.set(m.json, (group = { document: m.document, agents: [] }));
+      group.agents.push(member);
     });
-    for (const [json, agents] of groups) {
+    for (const [json, { document, agents }] of groups) {
       const policy = new iam.ManagedPolicy(this, `Grants${digest(json)}`, {
         description:
           'cdk-agent-identity: grants shared by the AI agents of this stack whose access is identical',
-        document: measured[this.members.indexOf(agents[0])]!.document,
+        document,
       });
       carryCommonAcknowledgements(
         policy,
