@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AGENTS_PER_SHARED_POLICY, readManifestFile, shardOf } from '../../lib';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
+import { resourcesOfType, sharedGrantPolicies } from '../../test/helpers/templates';
 import { unacknowledgedFindings } from '../_shared/example-checks';
 import { describeRulePackTests } from '../_shared/standard-tests';
 import {
@@ -17,15 +18,8 @@ import { MANIFEST, TENANTS, buildApp, storeName } from './app';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resourcesOfType = (template: Json, type: string): [string, Json][] =>
-  Object.entries<Json>(template.Resources).filter(([, r]) => r.Type === type);
-
 const tagOf = (resource: Json, key: string): string | undefined =>
   (resource.Properties?.Tags ?? []).find((t: Json) => t.Key === key)?.Value;
-
-/** The shared grant policies of a fleet stack's template. */
-const sharedPolicies = (template: Json): [string, Json][] =>
-  resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('AgentSharedGrants'));
 
 /** The agent roles a managed policy of the template is attached to (`ManagedPolicyArns` Ref). */
 const holdersOf = (template: Json, policyId: string): [string, Json][] =>
@@ -62,7 +56,7 @@ function withImports(template: Json, exporters: Json[]): Json {
  * tenant of TENANTS (undefined when nothing is shared).
  */
 function firstSharedHolder(template: Json) {
-  const [shared] = sharedPolicies(template);
+  const [shared] = sharedGrantPolicies(template);
   if (!shared) return undefined;
   const [, holder] = holdersOf(template, shared[0])[0];
   const name = tagOf(holder, 'ai:agent')!;
@@ -145,7 +139,7 @@ describe('example: agent-fleet', () => {
 
       test('at least one policy is shared, each by agents of a single tenant who carry nothing inline', () => {
         // WHEN the shared grant policies and the roles they are attached to are listed
-        const shared = sharedPolicies(template);
+        const shared = sharedGrantPolicies(template);
         // THEN there is one at least, each attached to two or more agents of one tenant only,
         // whose whole grants it holds
         expect(shared.length).toBeGreaterThanOrEqual(1);

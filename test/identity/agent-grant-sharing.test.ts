@@ -21,6 +21,7 @@ import {
 } from '../../lib';
 import { ACCOUNT, TemplateResolver } from '../helpers/resolve';
 import { RolePolicies, agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
+import { resourcesOfType, sharedGrantPolicies, sharedGrantPoliciesOf } from '../helpers/templates';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -70,18 +71,6 @@ function tenantStack(shape: TenantShape[], tweak?: (stack: Stack, agents: AgentI
   return { app, stack, agents, json };
 }
 
-const resourcesOfType = (json: Json, type: string): [string, Json][] =>
-  Object.entries<Json>(json.Resources).filter(([, r]) => r.Type === type);
-
-const sharedPolicies = (json: Json) =>
-  resourcesOfType(json, 'AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('AgentSharedGrants'));
-
-/** The logical ids of the shared policies attached to a role. */
-const sharedOf = (json: Json, roleId: string): string[] =>
-  (json.Resources[roleId].Properties.ManagedPolicyArns ?? [])
-    .map((a: Json) => a.Ref)
-    .filter((ref: string) => ref.startsWith('AgentSharedGrants'));
-
 /** What an agent's own grants say: every identity policy but the stack's guard rails, resolved. */
 function grantsOf(role: RolePolicies): Json[] {
   return role.identityPolicies
@@ -96,7 +85,7 @@ describe('AgentGrantSharing', () => {
     // GIVEN 59 agents in three groups of identical grants
     const { json } = tenantStack([{ agents: 20 }, { agents: 20 }, { agents: 19 }]);
     // THEN the only managed policies are the boundary pair, and every role has its inline policy
-    expect(sharedPolicies(json)).toHaveLength(0);
+    expect(sharedGrantPolicies(json)).toHaveLength(0);
     for (const [, role] of resourcesOfType(json, 'AWS::IAM::Role')) {
       expect(role.Properties.Policies).toHaveLength(1);
     }
@@ -109,11 +98,11 @@ describe('AgentGrantSharing', () => {
     const managed = resourcesOfType(json, 'AWS::IAM::ManagedPolicy');
     // THEN the stack spends 100 roles + 2 boundary policies + 3 shared policies = 105 resources
     expect(roles).toHaveLength(100);
-    expect(sharedPolicies(json)).toHaveLength(100 / AGENTS_PER_SHARED_POLICY - 2);
+    expect(sharedGrantPolicies(json)).toHaveLength(100 / AGENTS_PER_SHARED_POLICY - 2);
     expect((roles.length + managed.length) / roles.length).toBeLessThanOrEqual(1.05);
     // AND each shared policy is attached to exactly the 20 agents of one tenant, who carry nothing inline
-    for (const [policyId] of sharedPolicies(json)) {
-      const holders = roles.filter(([roleId]) => sharedOf(json, roleId).includes(policyId));
+    for (const [policyId] of sharedGrantPolicies(json)) {
+      const holders = roles.filter(([roleId]) => sharedGrantPoliciesOf(json, roleId).includes(policyId));
       expect(holders).toHaveLength(20);
       const tenants = new Set(
         holders.map(([, r]) => r.Properties.Tags.find((t: Json) => t.Key === 'ai:tenant').Value),
@@ -122,7 +111,7 @@ describe('AgentGrantSharing', () => {
       for (const [, role] of holders) expect(role.Properties.Policies).toBeUndefined();
     }
     // AND the other 40 agents keep their grants inline
-    const inline = roles.filter(([roleId]) => sharedOf(json, roleId).length === 0);
+    const inline = roles.filter(([roleId]) => sharedGrantPoliciesOf(json, roleId).length === 0);
     expect(inline).toHaveLength(40);
     for (const [, role] of inline) expect(role.Properties.Policies).toHaveLength(1);
   });
@@ -131,7 +120,7 @@ describe('AgentGrantSharing', () => {
     // GIVEN the 100-agent stack (sharing) and a stack with one agent per tenant (nothing shared)
     const shared = tenantStack(FIVE_TENANTS_OF_20).json;
     const alone = tenantStack(FIVE_TENANTS_OF_20.map(() => ({ agents: 1 }))).json;
-    expect(sharedPolicies(shared).length).toBeGreaterThan(0);
+    expect(sharedGrantPolicies(shared).length).toBeGreaterThan(0);
     // THEN the first agent of every tenant has, statement for statement, the same grants in both
     for (let t = 0; t < 5; t++) {
       const name = `agent-${t}-0`;
@@ -146,7 +135,7 @@ describe('AgentGrantSharing', () => {
     // GIVEN an agent whose grants live in a shared policy
     const { json } = tenantStack(FIVE_TENANTS_OF_20);
     const roleId = Object.keys(json.Resources).find(
-      (id) => json.Resources[id].Type === 'AWS::IAM::Role' && sharedOf(json, id).length > 0,
+      (id) => json.Resources[id].Type === 'AWS::IAM::Role' && sharedGrantPoliciesOf(json, id).length > 0,
     )!;
     const role = rolePolicies(json, roleId);
     const tenant = role.tags['ai:tenant'];
@@ -186,12 +175,12 @@ describe('AgentGrantSharing', () => {
     // GIVEN 60 agents (budget: one shared policy): 30 with a small grant, 30 with a larger one
     const { json } = tenantStack([{ agents: 30 }, { agents: 30, table: true }]);
     // THEN only the larger document is shared, by tenant 1's agents
-    const shared = sharedPolicies(json);
+    const shared = sharedGrantPolicies(json);
     expect(shared).toHaveLength(1);
     expect(JSON.stringify(shared[0][1].Properties.PolicyDocument)).toContain('dynamodb:GetItem');
     const holder = agentRoleId(json, 'agent-1-7');
-    expect(sharedOf(json, holder)).toEqual([shared[0][0]]);
-    expect(sharedOf(json, agentRoleId(json, 'agent-0-7'))).toEqual([]);
+    expect(sharedGrantPoliciesOf(json, holder)).toEqual([shared[0][0]]);
+    expect(sharedGrantPoliciesOf(json, agentRoleId(json, 'agent-0-7'))).toEqual([]);
   });
 
   test('a grant added after packing, by an aspect, lands inline on that agent alone', () => {
@@ -213,7 +202,8 @@ describe('AgentGrantSharing', () => {
     const id = agentRoleId(json, 'agent-0-3');
     const inline = json.Resources[id].Properties.Policies ?? [];
     expect(JSON.stringify(inline)).toContain(queueArn);
-    for (const [, policy] of sharedPolicies(json)) expect(JSON.stringify(policy)).not.toContain(queueArn);
+    for (const [, policy] of sharedGrantPolicies(json))
+      expect(JSON.stringify(policy)).not.toContain(queueArn);
     // AND another agent of the same tenant does not get it
     const neighbour = rolePolicies(json, agentRoleId(json, 'agent-0-4'));
     expect(JSON.stringify(grantsOf(neighbour))).not.toContain(queueArn);
@@ -225,7 +215,8 @@ describe('AgentGrantSharing', () => {
     const sharedTenant = Number(
       before.Resources[
         Object.keys(before.Resources).find(
-          (id) => before.Resources[id].Type === 'AWS::IAM::Role' && sharedOf(before, id).length > 0,
+          (id) =>
+            before.Resources[id].Type === 'AWS::IAM::Role' && sharedGrantPoliciesOf(before, id).length > 0,
         )!
       ].Properties.Tags.find((t: Json) => t.Key === 'ai:tenant').Value.replace('tenant-', ''),
     );
@@ -235,20 +226,22 @@ describe('AgentGrantSharing', () => {
     // THEN every role and shared policy of before is still there under the same logical id
     const ids = (json: Json, type: string) => resourcesOfType(json, type).map(([id]) => id);
     expect(ids(after, 'AWS::IAM::Role')).toEqual(expect.arrayContaining(ids(before, 'AWS::IAM::Role')));
-    expect(sharedPolicies(after).map(([id]) => id)).toEqual(sharedPolicies(before).map(([id]) => id));
+    expect(sharedGrantPolicies(after).map(([id]) => id)).toEqual(
+      sharedGrantPolicies(before).map(([id]) => id),
+    );
     // AND the new agent joined its tenant's shared policy
     const newcomer = agentRoleId(after, `agent-${sharedTenant}-20`);
-    expect(sharedOf(after, newcomer)).toHaveLength(1);
+    expect(sharedGrantPoliciesOf(after, newcomer)).toHaveLength(1);
   });
 
   test('a fleet shrinking below the budget moves shared grants back inline without replacing a role', () => {
     // GIVEN the 100-agent stack (three groups shared) and the same tenants cut to 59 agents
     const before = tenantStack(FIVE_TENANTS_OF_20).json;
     const after = tenantStack([{ agents: 20 }, { agents: 20 }, { agents: 19 }]).json;
-    expect(sharedPolicies(before).length).toBeGreaterThan(0);
+    expect(sharedGrantPolicies(before).length).toBeGreaterThan(0);
     // THEN nothing is shared any more, and every remaining agent keeps its role's logical id,
     // now with its grants inline: identical to what the shared policy held
-    expect(sharedPolicies(after)).toEqual([]);
+    expect(sharedGrantPolicies(after)).toEqual([]);
     for (const [id, role] of resourcesOfType(after, 'AWS::IAM::Role')) {
       expect(before.Resources[id]?.Type).toBe('AWS::IAM::Role');
       const name = role.Properties.Tags.find((t: Json) => t.Key === 'ai:agent').Value;
@@ -261,7 +254,7 @@ describe('AgentGrantSharing', () => {
   test('AwsSolutions, NIST 800-53 R5 and AgentIdentityChecks find nothing unacknowledged on agents or shared policies', () => {
     // GIVEN a stack where most agents share policies with object-wildcard (prefix) grants
     const { app, stack, json } = tenantStack(FIVE_TENANTS_OF_20);
-    expect(sharedPolicies(json).length).toBeGreaterThan(0);
+    expect(sharedGrantPolicies(json).length).toBeGreaterThan(0);
     // WHEN every pack judges it
     const findings: string[] = [];
     for (const pack of [
@@ -293,7 +286,7 @@ describe('AgentGrantSharing', () => {
     const policies = stack.node
       .findAll()
       .filter((c) => c.node.path.includes('/AgentSharedGrants/') && c.node.id.startsWith('Grants'));
-    expect(policies.length).toBe(sharedPolicies(json).length);
+    expect(policies.length).toBe(sharedGrantPolicies(json).length);
     for (const policy of policies) {
       const ids = policy.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
