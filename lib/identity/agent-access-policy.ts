@@ -12,6 +12,14 @@ export const MANAGED_POLICY_BUDGET = 6_000;
 const MAX_OVERFLOW_POLICIES = 9;
 const INLINE_POLICY_NAME = 'AgentAccess';
 
+/** An agent's grants as one minimized document, with its resolved JSON (its size and identity). */
+export interface MeasuredGrants {
+  /** The minimized document of every grant. */
+  readonly document: iam.PolicyDocument;
+  /** The document resolved in the agent's stack, as IAM counts its characters. */
+  readonly json: string;
+}
+
 /**
  * Everything an agent is granted, written where it costs least. Normally one minimized inline
  * policy on the role (no extra CloudFormation resource). Agents of one stack whose grants are
@@ -67,7 +75,7 @@ export class AgentAccessPolicy {
    * The grants as one minimized document and its resolved JSON, which is both its size as IAM
    * counts it and the key that tells identical grants apart. Undefined when nothing is granted.
    */
-  public measure(): { document: iam.PolicyDocument; json: string } | undefined {
+  public measure(): MeasuredGrants | undefined {
     if (this.statements.length === 0) return undefined;
     const doc = document(this.statements);
     return { document: doc, json: JSON.stringify(Stack.of(this.owner).resolve(doc)) };
@@ -82,7 +90,7 @@ export class AgentAccessPolicy {
   }
 
   /** Writes the grants inline, spilling into overflow policies only past the inline limit. */
-  public pack(measured: { document: iam.PolicyDocument; json: string } | undefined): void {
+  public pack(measured: MeasuredGrants | undefined): void {
     if (measured === undefined) {
       this.inline = document([]);
       this.cfnRole.policies = undefined;

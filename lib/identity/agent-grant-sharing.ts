@@ -9,7 +9,7 @@ import {
   wildcardAcknowledgementsOn,
 } from '../shared/nag-acknowledgements';
 import type { AgentAccessPolicy } from './agent-access-policy';
-import { MANAGED_POLICY_BUDGET } from './agent-access-policy';
+import { MANAGED_POLICY_BUDGET, MeasuredGrants } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 
 const SHARING_ID = 'AgentSharedGrants';
@@ -98,7 +98,7 @@ export class AgentGrantSharing extends Construct implements IAspect {
  * The documents worth sharing: held by two or more agents, small enough for one managed policy,
  * largest saving first, no more than the stack's budget of one per 20 agents, less `reserved`.
  */
-function chooseShared(measured: ({ json: string } | undefined)[], reserved: number): Set<string> {
+function chooseShared(measured: (MeasuredGrants | undefined)[], reserved: number): Set<string> {
   const budget = Math.floor(measured.length / AGENTS_PER_SHARED_POLICY) - reserved;
   if (budget <= 0) return new Set();
   const counts = new Map<string, number>();
