@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AGENTS_PER_SHARED_POLICY, readManifestFile, shardOf } from '../../lib';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
+import { withImports } from '../../test/helpers/resolve';
 import { resourcesOfType, sharedGrantPolicies } from '../../test/helpers/templates';
 import { unacknowledgedFindings } from '../_shared/example-checks';
 import { describeRulePackTests } from '../_shared/standard-tests';
@@ -10,7 +11,6 @@ import {
   agentRole,
   arnOf,
   logicalIdOf,
-  resolved,
   simulateAs,
   templateOf,
 } from '../_shared/simulation';
@@ -26,30 +26,6 @@ const holdersOf = (template: Json, policyId: string): [string, Json][] =>
   resourcesOfType(template, 'AWS::IAM::Role').filter(([, r]) =>
     (r.Properties.ManagedPolicyArns ?? []).some((a: Json) => a?.Ref === policyId),
   );
-
-/**
- * The template with every `Fn::ImportValue` replaced by the value the exporting stack gives it,
- * as CloudFormation would (the fleet's stacks import the tenants' bucket ARNs from the stores).
- */
-function withImports(template: Json, exporters: Json[]): Json {
-  const exports = new Map<string, Json>();
-  for (const exporter of exporters) {
-    for (const output of Object.values<Json>(exporter.Outputs ?? {})) {
-      if (output.Export) exports.set(output.Export.Name, resolved(exporter, output.Value));
-    }
-  }
-  const substitute = (value: Json): Json => {
-    if (Array.isArray(value)) return value.map(substitute);
-    if (value === null || typeof value !== 'object') return value;
-    const name = value['Fn::ImportValue'];
-    if (Object.keys(value).length === 1 && name !== undefined) {
-      if (!exports.has(name)) throw new Error(`no stack exports ${JSON.stringify(name)}`);
-      return exports.get(name);
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
-  };
-  return substitute(template);
-}
 
 /**
  * The first agent holding the template's first shared grant policy: its role, tenant and the next

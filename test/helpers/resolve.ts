@@ -179,3 +179,28 @@ export class TemplateResolver {
     return `${id}.${attr}`;
   }
 }
+
+/**
+ * The template with every `Fn::ImportValue` replaced by the value the exporting stack gives it,
+ * as CloudFormation would when it deploys the importing stack after `exporters`.
+ */
+export function withImports(template: Json, exporters: Json[]): Json {
+  const exports = new Map<string, Json>();
+  for (const exporter of exporters) {
+    for (const output of Object.values<Json>(exporter.Outputs ?? {})) {
+      if (output.Export)
+        exports.set(output.Export.Name, new TemplateResolver(exporter).resolve(output.Value));
+    }
+  }
+  const substitute = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value === null || typeof value !== 'object') return value;
+    const name = value['Fn::ImportValue'];
+    if (Object.keys(value).length === 1 && name !== undefined) {
+      if (!exports.has(name)) throw new Error(`no stack exports ${JSON.stringify(name)}`);
+      return exports.get(name);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+  };
+  return substitute(template);
+}
