@@ -8,8 +8,7 @@ import {
   acknowledgementsRecordedOn,
   wildcardAcknowledgementsOn,
 } from '../shared/nag-acknowledgements';
-import type { AgentAccessPolicy } from './agent-access-policy';
-import { MANAGED_POLICY_BUDGET, MeasuredGrants } from './agent-access-policy';
+import { MANAGED_POLICY_BUDGET, type AgentAccessPolicy, type MeasuredGrants } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 
 const SHARING_ID = 'AgentSharedGrants';

@@ -26,7 +26,7 @@ export function acknowledgementsRecordedOn(scope: IConstruct): [string, string][
 }
 
 /** The AwsSolutions-IAM5 finding id cdk-nag gives a wildcard in `resource` (an ARN, maybe a token). */
-export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
+function wildcardResourceFinding(scope: IConstruct, resource: string): string {
   return `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(scope).resolve(resource))}]`;
 }
 
@@ -77,7 +77,7 @@ function cachedFinding(scope: IConstruct, resource: string, phase: 'before' | 'a
 }
 
 /** Renders a resolved CloudFormation value the way cdk-nag names it in a finding (`<Ref>`, `<Id.Attr>`, import names). */
-export function flattenReference(value: unknown): string {
+function flattenReference(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
   const node = value as Record<string, unknown>;
