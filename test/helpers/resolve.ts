@@ -75,6 +75,8 @@ export class TemplateResolver {
         return `${a}:bedrock:${REGION}:${ACCOUNT}:guardrail/${name.toLowerCase()}`;
       case 'AWS::Bedrock::KnowledgeBase':
         return `${a}:bedrock:${REGION}:${ACCOUNT}:knowledge-base/${name}`;
+      case 'AWS::BedrockAgentCore::Gateway':
+        return `${a}:bedrock-agentcore:${REGION}:${ACCOUNT}:gateway/${name.toLowerCase()}`;
       default:
         throw new Error(`resolver does not know the ARN format of ${res.Type} (${logicalId})`);
     }
