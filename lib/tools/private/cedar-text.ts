@@ -4,7 +4,7 @@ import { Token } from 'aws-cdk-lib';
 export const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A JWT claim name as AgentCore hands it to Cedar (a principal tag). */
-export const CLAIM_NAME = /^[A-Za-z0-9_:.\/-]+$/;
+export const CLAIM_NAME = /^[A-Za-z0-9_:./-]+$/;
 
 /**
  * Renders a value as a Cedar string literal. Values are refused, not escaped, when they hold a
@@ -17,9 +17,14 @@ export const CLAIM_NAME = /^[A-Za-z0-9_:.\/-]+$/;
  */
 export function cedarStringLiteral(value: string): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (!Token.isUnresolved(value) && /["\\\u0000-\u001f\u007f]/.test(value)) return undefined;
+  if (!Token.isUnresolved(value) && [...value].some(unsafe)) return undefined;
   return `"${value}"`;
 }
 
 /** A token's marker in a string, e.g. `${Token[TOKEN.54]}`. */
 export const TOKEN_MARKER = /\$\{Token\[[^\]]*\]\}/g;
+
+function unsafe(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return ch === '"' || ch === '\\' || code < 0x20 || code === 0x7f;
+}
