@@ -19,6 +19,8 @@ import { secretRotation } from './rules/secret-rotation';
 import { segregationOfDuties } from './rules/segregation-of-duties';
 import { tenantAbac } from './rules/tenant-abac';
 import { verifiablePolicies } from './rules/verifiable-policies';
+import { gatewayPolicyEngine } from './rules/gateway-policy-engine';
+import { toolPermitScope } from './rules/tool-permit-scope';
 
 /** Properties of the `AgentIdentityChecks` pack. */
 export interface AgentIdentityChecksProps extends NagPackProps {
@@ -184,6 +186,22 @@ const RULES: readonly RuleSpec[] = [
     explanation:
       'AWS managed and imported policies cannot be read at synth time, so no rule can judge them, and they change without a deployment. Grant through policies defined in the app, or acknowledge with the reason.',
     rule: verifiablePolicies,
+  },
+  {
+    name: 'GatewayPolicyEngine',
+    level: NagMessageLevel.ERROR,
+    info: 'An AgentCore Gateway has no Cedar policy engine, or an agent may invoke a gateway the app does not define.',
+    explanation:
+      'IAM decides whether an agent may reach a gateway, not which tools it may call with which input. Without a policy engine every authenticated caller calls every tool. Attach one (AgentToolPolicy.of(gateway)); acknowledge a gateway outside the app with the reason.',
+    rule: gatewayPolicyEngine,
+  },
+  {
+    name: 'ToolPermitScope',
+    level: NagMessageLevel.ERROR,
+    info: 'A Cedar permit of an AgentCore policy engine reaches every tool, every caller or every gateway.',
+    explanation:
+      'A permit must name the tools (AgentCore::Action::"<target>___<tool>"), one gateway (resource ==) and the caller (a principal or a condition on it); otherwise one prompt-injected agent calls tools granted to none.',
+    rule: toolPermitScope,
   },
 ];
 

@@ -12,6 +12,8 @@ const INDEXED_TYPES = new Set([
   'AWS::SecretsManager::RotationSchedule',
   'AWS::CloudTrail::Trail',
   'AWS::S3::Bucket',
+  'AWS::BedrockAgentCore::Gateway',
+  'AWS::BedrockAgentCore::Policy',
 ]);
 
 /** One resource as CloudFormation will get it: its template entry, resolved in its stack. */
