@@ -23,6 +23,7 @@ import {
 } from './entitlement-report-schema';
 import { matchesPattern } from './iam-pattern';
 import { leadingLogicalId, refersTo, renderIntrinsics, renderList } from './render-intrinsics';
+import { withToolEntitlements } from './tool-entitlements';
 
 /** One synthesized stack template, as `buildEntitlementReport` reads it. */
 export interface StackTemplate {
@@ -72,7 +73,7 @@ export function buildEntitlementReport(
   return {
     schemaVersion: ENTITLEMENT_REPORT_SCHEMA_VERSION,
     generator: ENTITLEMENT_REPORT_GENERATOR,
-    agents,
+    agents: withToolEntitlements(agents, templates),
     acknowledgements: acks,
   };
 }

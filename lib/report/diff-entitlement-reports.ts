@@ -8,6 +8,7 @@ import {
   ScopedGrant,
   SecretRotationInfo,
 } from './entitlement-report-schema';
+import { compareTools } from './diff-tool-entitlements';
 
 /** What changed between two entitlement reports. */
 export enum ChangeKind {
@@ -56,6 +57,14 @@ export enum ChangeKind {
   ACKNOWLEDGEMENT_REASON_CHANGED = 'acknowledgement-reason-changed',
   ACKNOWLEDGEMENT_MOVED = 'acknowledgement-moved',
   OWNER_CHANGED = 'owner-changed',
+  TOOL_ADDED = 'tool-added',
+  TOOL_REMOVED = 'tool-removed',
+  TOOL_CONDITION_REMOVED = 'tool-condition-removed',
+  TOOL_CONDITION_ADDED = 'tool-condition-added',
+  TOOL_FORBID_REMOVED = 'tool-forbid-removed',
+  TOOL_FORBID_ADDED = 'tool-forbid-added',
+  TOOL_POLICY_LOG_ONLY = 'tool-policy-log-only',
+  TOOL_POLICY_ENFORCED = 'tool-policy-enforced',
 }
 
 /** One change of one agent's entitlements. */
@@ -132,6 +141,7 @@ function compareAgent(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push
   compareRotation(b, a, push);
   compareAudit(b, a, push);
   compareAcknowledgements(b, a, push);
+  compareTools(b.tools ?? [], a.tools ?? [], push);
 }
 
 function compareAttributes(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push: Push): void {

@@ -195,6 +195,27 @@ export interface AcknowledgedFinding {
   readonly acknowledgedAt: string;
 }
 
+/**
+ * A tool the agent may call through an AgentCore Gateway: one Cedar permit of the gateway's
+ * policy engine, attributed to the agent, with every condition and forbid that applies to it.
+ */
+export interface ToolEntitlement {
+  /** The gateway, `<stack>/<logicalId>`. */
+  readonly gateway: string;
+  /** The Cedar action id of the tool, `<target>___<tool>`. */
+  readonly tool: string;
+  /** The policy engine's mode on the gateway: `ENFORCE`, `LOG_ONLY` (decisions only logged) or `none`. */
+  readonly mode: string;
+  /** How the agent is recognised as the caller, e.g. `JWT sub complaint-agent` or `sessions of role ${AgentRole}`. */
+  readonly caller: string;
+  /** The permit's conditions as Cedar (`when { ... }`, `unless { ... }`), including the one that names the caller. */
+  readonly conditions: string[];
+  /** Forbids on the same gateway and tool that apply to the agent or to every caller, as `<reason>: when { ... }`. */
+  readonly forbids: string[];
+  /** The permit, `<stack>/<logicalId>`. */
+  readonly policy: string;
+}
+
 /** Everything one agent (a role tagged `ai:agent`) is entitled to. */
 export interface AgentEntitlementRecord {
   /** Value of the `ai:agent` tag. */
@@ -243,6 +264,12 @@ export interface AgentEntitlementRecord {
   readonly auditTrails: AuditCoverage[];
   /** Acknowledged findings that apply to the role or its policies. */
   readonly acknowledgedFindings: AcknowledgedFinding[];
+  /**
+   * Tools the agent may call through AgentCore Gateways, from the Cedar policies of their policy
+   * engines, sorted by gateway and tool.
+   * @default - absent when the agent is granted no tools
+   */
+  readonly tools?: ToolEntitlement[];
 }
 
 /** The whole report: `agent-entitlements.json`. */

@@ -7,6 +7,7 @@ import {
   ScopedGrant,
   SecretRotationInfo,
 } from './entitlement-report-schema';
+import { toolGraph, toolSection } from './render-tool-entitlements';
 
 /**
  * Renders the report as Markdown for people: a Mermaid graph of agents and what they reach
@@ -107,6 +108,7 @@ function mermaidGraph(report: EntitlementReport): string[] {
       (l) => `([${l}])`,
       `agent ${a.agentName}`,
     );
+    toolGraph(a, agent, node, edge);
     for (const d of a.dataStores) {
       const store = node(
         `store|${a.stackName}|${d.service}|${d.store}`,
@@ -265,6 +267,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
       out.push(row([actions(g), list(g.resources), conditions(g.conditions), text(g.source)]));
     out.push('');
   }
+  out.push(...toolSection(a));
   const denies = a.denies;
   if (denies.length > 0) {
     out.push('### Explicit denies', '');
@@ -354,12 +357,12 @@ function short(value: string): string {
   return region && !region.startsWith('${') ? `${region} ${rest}` : rest;
 }
 
-function row(cells: string[]): string {
+export function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
 /** A Markdown code span that survives a table cell. */
-function code(value: string): string {
+export function code(value: string): string {
   const v = value.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
   const fence = v.includes('`') ? '``' : '`';
   const pad = fence.length > 1 ? ' ' : '';

@@ -16,7 +16,10 @@ export interface CedarPolicyScope {
   readonly allPrincipals: boolean;
   /** The gateway the scope names (`resource ==`); undefined for `resource is` or no constraint. */
   readonly gateway?: string;
-  /** The `when` / `unless` clauses as Cedar text, in order. */
+  /**
+   * The conditions as Cedar text, in order: each top-level `&&` conjunct of a `when` clause as
+   * `when { <conjunct> }` (dropping one permits more), each `unless` clause whole.
+   */
   readonly conditions: string[];
 }
 
@@ -81,10 +84,34 @@ function conditionTexts(text: string): string[] {
       else if (!inString && ch === '{') depth++;
       else if (!inString && ch === '}') depth--;
     }
-    out.push(`${m[1]} { ${text.slice(re.lastIndex, i - 1).trim()} }`);
+    const body = text.slice(re.lastIndex, i - 1).trim();
+    const parts = m[1] === 'when' ? topLevelConjuncts(body) : [body];
+    for (const part of parts) out.push(`${m[1]} { ${part} }`);
     re.lastIndex = i;
   }
   return out;
+}
+
+/** Splits a Cedar expression at its top-level `&&` (outside parentheses and strings). */
+function topLevelConjuncts(body: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '"' && body[i - 1] !== '\\') inString = !inString;
+    if (inString) continue;
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (depth === 0 && body.startsWith('&&', i)) {
+      parts.push(body.slice(start, i).trim());
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(body.slice(start).trim());
+  return parts.filter((p) => p.length > 0);
 }
 
 function textOf(value: any): string {
