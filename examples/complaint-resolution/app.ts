@@ -14,6 +14,7 @@ import {
 } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
+import { addComplaintTools } from './tools';
 
 /** The session tag naming the one CRM record a worker session may change. */
 export const RECORD_TAG = 'ai:record';
@@ -60,6 +61,7 @@ export function buildApp(app: App): Stack[] {
     auditTrail: trail,
   });
   grantTaggedRecord(worker, crm);
+  addComplaintTools(stack, worker);
 
   return [stack];
 }

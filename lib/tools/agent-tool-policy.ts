@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IAgentIdentity } from '../identity/agent-capabilities';
 import { AgentCoreTarget } from '../models/agent-core-target';
 import { failAt } from '../shared/errors';
+import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { TOOL_POLICY_METADATA, ToolPolicyMetadata } from '../shared/tool-policy-metadata';
 import { GatewayTool } from './gateway-tool';
 import { cedarStringLiteral } from './private/cedar-text';
@@ -127,6 +128,11 @@ export class AgentToolPolicy extends Construct {
       mode: Lazy.string({ produce: () => this.currentMode.value }),
     };
     this.policyEngine.grantEvaluateForGateway(gateway.role, gateway);
+    acknowledgeFindings(gateway.role, {
+      'NIST.800.53.R5-IAMNoInlinePolicy':
+        "aws-cdk-lib's PolicyEngine.grantEvaluateForGateway adds the gateway service role's permission to evaluate this one engine " +
+        'for this one gateway as the inline default policy of that role; it must not be attachable to any other principal',
+    });
   }
 
   /** The engine's mode: `LOG_ONLY` until `enforce()` is called. */
