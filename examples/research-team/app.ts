@@ -15,6 +15,7 @@ import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
 import { demoDataBucket } from '../_shared/demo-data-bucket';
 import { trackLibraryFindings } from '../_shared/tracked-findings';
+import { addTeamTools } from './tools';
 
 /** The model all three agents share as their common tool. */
 export const SHARED_MODEL_ID = 'anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -66,6 +67,7 @@ export class ResearchTeamStack extends Stack {
 
     const model = BedrockModel.foundationModel(SHARED_MODEL_ID);
     for (const a of [this.researcher, this.coder, this.reviewer]) a.grantModels([model]);
+    addTeamTools(this, this);
 
     trackLibraryFindings(this);
   }
