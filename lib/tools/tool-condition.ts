@@ -15,7 +15,10 @@ import { CLAIM_NAME, INPUT_NAME, cedarStringLiteral } from './private/cedar-text
  * ToolCondition.inputIn('branch', ['main', 'release']);
  */
 export class ToolCondition {
-  /** The tool input equals the value of a JWT claim of the caller (a per-task token). */
+  /**
+   * The tool input equals the value of a JWT claim of the caller (a per-task token). A token
+   * without the claim, or with it empty, matches nothing.
+   */
   public static inputEqualsClaim(input: string, claim: string): ToolCondition {
     checkInput('inputEqualsClaim', input);
     checkClaim('inputEqualsClaim', claim);
@@ -23,7 +26,8 @@ export class ToolCondition {
       [input],
       [claim],
       `input.${input} == claim ${claim}`,
-      (ref) => `principal.hasTag(${quote(claim)}) && ${ref(input)} == principal.getTag(${quote(claim)})`,
+      (ref) =>
+        `principal.hasTag(${quote(claim)}) && principal.getTag(${quote(claim)}) != "" && ${ref(input)} == principal.getTag(${quote(claim)})`,
     );
   }
 

@@ -107,22 +107,6 @@ describe('AgentToolPolicy synth-time errors name the agent and the tool', () => 
   });
 });
 
-describe('attacker: values cannot add Cedar of their own', () => {
-  test.each([
-    ['a condition value', () => ToolCondition.inputEquals('branch', 'x" || true || "')],
-    [
-      'a set member',
-      () => ToolCondition.inputIn('branch', ['main', 'a"; permit(principal, action, resource);']),
-    ],
-    ['a JWT subject', () => ToolCaller.jwtSubject('a" || principal.id like "*')],
-    ['a claim value', () => ToolCaller.jwtClaim('role', 'x\\')],
-    ['a claim name', () => ToolCondition.claimEquals('a") || true || ("', 'x')],
-    ['an input name', () => ToolCondition.inputEquals('a || true', 'x')],
-  ])('%s with a quote or backslash is refused', (_what, make) => {
-    expect(make).toThrow(/must be/);
-  });
-});
-
 describe('AgentToolPolicy.of', () => {
   test('returns the same policy for a gateway, with one engine', () => {
     const { gateway } = setup('iam');

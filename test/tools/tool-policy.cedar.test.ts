@@ -2,7 +2,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ResolvedToolPolicy, decide, toolPolicies } from '../helpers/cedar';
 import { ACCOUNT, TemplateResolver } from '../helpers/resolve';
 import { newStack } from '../helpers/stacks';
-import { COMPLAINT_SUB, TASK_CLAIM, complaintScenario, researchScenario } from './scenarios';
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
+import { AgentIdentity, AgentRuntime, AgentToolPolicy, GatewayTool } from '../../lib';
+import {
+  COMPLAINT_SUB,
+  TASK_CLAIM,
+  complaintScenario,
+  iamGateway,
+  researchScenario,
+  target,
+} from './scenarios';
 
 /** An expectation on one concrete call. */
 interface Expectation {
@@ -73,6 +82,11 @@ describe('complaint resolution: per-record tool policy on a JWT gateway', () => 
       name: 'denied an update without a task claim',
       decision: 'deny',
       call: call('updateRecord', { recordId: '42' }, {}),
+    },
+    {
+      name: 'an empty task claim does not match an empty record id',
+      decision: 'deny',
+      call: call('updateRecord', { recordId: '' }, { [TASK_CLAIM]: '' }),
     },
     {
       name: 'another caller is denied record 42',
@@ -233,5 +247,42 @@ describe('research team: per-role tools on an IAM gateway', () => {
       PolicyEngineConfiguration: { Mode: 'ENFORCE' },
     });
     expect(JSON.stringify(template)).toContain('bedrock-agentcore:InvokeGateway');
+  });
+});
+
+describe('a model API callable only by the analytics dashboard agent', () => {
+  // GIVEN an IAM gateway serving a model API, granted to the dashboard agent only
+  const { app, stack } = newStack();
+  const gateway = iamGateway(stack);
+  const models = target(stack, gateway, 'ModelApi', {
+    predict: { props: { features: { type: agentcore.SchemaDefinitionType.STRING } } },
+  });
+  const agent = (id: string, agentName: string) =>
+    new AgentIdentity(stack, id, {
+      agentName,
+      runtime: AgentRuntime.lambda(),
+      owner: 'analytics@example.com',
+    });
+  const dashboard = agent('Dashboard', 'analytics-dashboard');
+  const other = agent('Other', 'marketing-writer');
+  AgentToolPolicy.of(gateway).grant(dashboard, [GatewayTool.of(models, 'predict')]);
+  const template = app.synth().getStackByName(stack.stackName).template;
+  const resolver = new TemplateResolver(template);
+  const policies = toolPolicies(template).map((p) => p.text);
+  const callAs = (role: unknown) =>
+    decide(policies, {
+      principalType: 'AgentCore::IamEntity',
+      principalId: `arn:aws:sts::${ACCOUNT}:assumed-role/${resolver.ref(stack.getLogicalId((role as { node: { defaultChild: never } }).node.defaultChild))}/s`,
+      action: 'modelapi___predict',
+      gateway: resolver.arn(stack.getLogicalId(gateway.node.defaultChild as never)),
+      input: { features: '1,2' },
+    });
+
+  test('the dashboard agent may call the model API', () => {
+    expect(callAs(dashboard.role)).toBe('allow');
+  });
+
+  test('any other agent of the account is denied it', () => {
+    expect(callAs(other.role)).toBe('deny');
   });
 });
