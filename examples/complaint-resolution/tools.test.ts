@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { decide, toolPolicies } from '../../test/helpers/cedar';
@@ -45,5 +47,15 @@ describe('example: complaint-resolution tools (Cedar at the tool gateway)', () =
       AuthorizerType: 'CUSTOM_JWT',
       PolicyEngineConfiguration: { Mode: 'ENFORCE' },
     });
+  });
+
+  test('the README tool-policy snippet is taken from tools.ts, line for line', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const block = /### Tool policies at call time[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const source = fs.readFileSync(path.join(__dirname, 'tools.ts'), 'utf8');
+    const lines = block.split('\n').filter((l) => l.trim().length > 0);
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines)
+      expect({ line, inSource: source.includes(line.trim()) }).toEqual({ line, inSource: true });
   });
 });
