@@ -1,3 +1,4 @@
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Tags, Validations } from 'aws-cdk-lib';
@@ -142,6 +143,30 @@ describe('each kind of violation, injected into a clean app, is reported by exac
         c.agent.role.addManagedPolicy(
           iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
         ),
+    ],
+    [
+      'GatewayPolicyEngine',
+      (c) =>
+        allow(
+          c,
+          ['bedrock-agentcore:InvokeGateway'],
+          [
+            c.stack.formatArn({
+              service: 'bedrock-agentcore',
+              resource: 'gateway',
+              resourceName: 'elsewhere-1',
+            }),
+          ],
+        ),
+    ],
+    [
+      'ToolPermitScope',
+      (c) =>
+        new agentcore.PolicyEngine(c.stack, 'ToolEngine').addPolicy('Everything', {
+          statement: agentcore.PolicyStatement.fromCedar(
+            'permit(principal, action, resource is AgentCore::Gateway);',
+          ),
+        }),
     ],
   ];
 
