@@ -22,34 +22,24 @@ export function compareTools(before: ToolEntitlement[], after: ToolEntitlement[]
       );
       continue;
     }
-    for (const c of missing(was.conditions, now.conditions)) {
-      push(
-        ChangeKind.TOOL_CONDITION_REMOVED,
-        true,
-        `tool ${now.tool} of gateway ${now.gateway}: condition removed: ${c}`,
-      );
-    }
-    for (const c of missing(now.conditions, was.conditions)) {
-      push(
-        ChangeKind.TOOL_CONDITION_ADDED,
-        false,
-        `tool ${now.tool} of gateway ${now.gateway}: condition added: ${c}`,
-      );
-    }
-    for (const f of missing(was.forbids, now.forbids)) {
-      push(
-        ChangeKind.TOOL_FORBID_REMOVED,
-        true,
-        `tool ${now.tool} of gateway ${now.gateway}: forbid removed: ${f}`,
-      );
-    }
-    for (const f of missing(now.forbids, was.forbids)) {
-      push(
-        ChangeKind.TOOL_FORBID_ADDED,
-        false,
-        `tool ${now.tool} of gateway ${now.gateway}: forbid added: ${f}`,
-      );
-    }
+    const where = `tool ${now.tool} of gateway ${now.gateway}`;
+    // a permit with fewer conditions, or a tool with fewer forbids, allows more
+    compareList(
+      was.conditions,
+      now.conditions,
+      `${where}: condition`,
+      ChangeKind.TOOL_CONDITION_REMOVED,
+      ChangeKind.TOOL_CONDITION_ADDED,
+      push,
+    );
+    compareList(
+      was.forbids,
+      now.forbids,
+      `${where}: forbid`,
+      ChangeKind.TOOL_FORBID_REMOVED,
+      ChangeKind.TOOL_FORBID_ADDED,
+      push,
+    );
     if (was.mode !== now.mode) {
       const enforcedBefore = was.mode === 'ENFORCE';
       const enforcedNow = now.mode === 'ENFORCE';
@@ -88,8 +78,17 @@ function byTool(tools: ToolEntitlement[]): Map<string, ToolEntitlement> {
   return out;
 }
 
-function missing(from: string[], in_: string[]): string[] {
-  return from.filter((x) => !in_.includes(x));
+/** Reports what left `before` as widening (`removed`) and what joined `after` as narrowing (`added`). */
+function compareList(
+  before: string[],
+  after: string[],
+  what: string,
+  removed: ChangeKind,
+  added: ChangeKind,
+  push: Push,
+): void {
+  for (const x of before.filter((b) => !after.includes(b))) push(removed, true, `${what} removed: ${x}`);
+  for (const x of after.filter((a) => !before.includes(a))) push(added, false, `${what} added: ${x}`);
 }
 
 function describe(t: ToolEntitlement): string {

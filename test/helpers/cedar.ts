@@ -1,5 +1,7 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { TemplateResolver } from './resolve';
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ACCOUNT, TemplateResolver } from './resolve';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -59,4 +61,15 @@ export function decide(policies: string[], call: ToolCall): 'allow' | 'deny' {
   });
   if (answer.type !== 'success') throw new Error(`cedar failed: ${JSON.stringify(answer.errors)}`);
   return answer.response.decision;
+}
+
+/** The STS ARN of a session of `role`, as an IAM-authorized gateway names its caller (`principal.id`). */
+export function roleSessionArn(
+  resolver: TemplateResolver,
+  stack: Stack,
+  role: iam.IRole,
+  session = 'task-1',
+): string {
+  const name = resolver.ref(stack.getLogicalId(role.node.defaultChild as CfnElement));
+  return `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/${session}`;
 }

@@ -99,15 +99,9 @@ export function researchScenario(stack: Stack) {
     approvePullRequest: { props: { pullRequest: str } },
     mergePullRequest: { props: { pullRequest: str, branch: str } },
   });
-  const agent = (id: string, agentName: string) =>
-    new AgentIdentity(stack, id, {
-      agentName,
-      runtime: AgentRuntime.ecsTask(),
-      owner: 'research@example.com',
-    });
-  const researcher = agent('Researcher', 'researcher');
-  const coder = agent('Coder', 'coder');
-  const reviewer = agent('Reviewer', 'reviewer');
+  const researcher = agentNamed(stack, 'Researcher', 'researcher');
+  const coder = agentNamed(stack, 'Coder', 'coder');
+  const reviewer = agentNamed(stack, 'Reviewer', 'reviewer');
   const t = (target: agentcore.GatewayTarget, name: string) => GatewayTool.of(target, name);
   const tools = AgentToolPolicy.of(gateway);
   tools.grant(researcher, [t(web, 'search'), t(repo, 'readFile')]);
@@ -124,4 +118,23 @@ export function researchScenario(stack: Stack) {
   });
   tools.enforce();
   return { gateway, web, repo, researcher, coder, reviewer, tools };
+}
+
+/** A platform agent (no tenant) run as an ECS task. */
+export function agentNamed(stack: Stack, id: string, agentName: string): AgentIdentity {
+  return new AgentIdentity(stack, id, {
+    agentName,
+    runtime: AgentRuntime.ecsTask(),
+    owner: 'tools@example.com',
+  });
+}
+
+/** A model API on an IAM gateway, callable only by the analytics dashboard agent. */
+export function modelApiScenario(stack: Stack) {
+  const gateway = iamGateway(stack);
+  const models = target(stack, gateway, 'ModelApi', { predict: { props: { features: str } } });
+  const dashboard = agentNamed(stack, 'Dashboard', 'analytics-dashboard');
+  const other = agentNamed(stack, 'Other', 'marketing-writer');
+  AgentToolPolicy.of(gateway).grant(dashboard, [GatewayTool.of(models, 'predict')]);
+  return { gateway, dashboard, other };
 }

@@ -1,16 +1,15 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { ResolvedToolPolicy, decide, toolPolicies } from '../helpers/cedar';
+import { ResolvedToolPolicy, decide, roleSessionArn, toolPolicies } from '../helpers/cedar';
 import { ACCOUNT, TemplateResolver } from '../helpers/resolve';
 import { newStack } from '../helpers/stacks';
-import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
-import { AgentIdentity, AgentRuntime, AgentToolPolicy, GatewayTool } from '../../lib';
+import { CfnElement } from 'aws-cdk-lib';
+import { AgentIdentity } from '../../lib';
 import {
   COMPLAINT_SUB,
   TASK_CLAIM,
   complaintScenario,
-  iamGateway,
+  modelApiScenario,
   researchScenario,
-  target,
 } from './scenarios';
 
 /** An expectation on one concrete call. */
@@ -147,9 +146,8 @@ describe('research team: per-role tools on an IAM gateway', () => {
   const resolver = new TemplateResolver(template);
   const policies = toolPolicies(template);
   const gateway = resolver.arn(stack.getLogicalId(s.gateway.node.defaultChild as never));
-  const session = (agent: { role: unknown }) =>
-    `arn:aws:sts::${ACCOUNT}:assumed-role/${resolver.ref(stack.getLogicalId((agent.role as never as { node: { defaultChild: never } }).node.defaultChild))}/task-1`;
-  const call = (agent: { role: unknown }, action: string, input: Record<string, unknown>) => ({
+  const session = (agent: AgentIdentity) => roleSessionArn(resolver, stack, agent.role);
+  const call = (agent: AgentIdentity, action: string, input: Record<string, unknown>) => ({
     principalType: 'AgentCore::IamEntity',
     principalId: session(agent),
     action,
@@ -253,36 +251,24 @@ describe('research team: per-role tools on an IAM gateway', () => {
 describe('a model API callable only by the analytics dashboard agent', () => {
   // GIVEN an IAM gateway serving a model API, granted to the dashboard agent only
   const { app, stack } = newStack();
-  const gateway = iamGateway(stack);
-  const models = target(stack, gateway, 'ModelApi', {
-    predict: { props: { features: { type: agentcore.SchemaDefinitionType.STRING } } },
-  });
-  const agent = (id: string, agentName: string) =>
-    new AgentIdentity(stack, id, {
-      agentName,
-      runtime: AgentRuntime.lambda(),
-      owner: 'analytics@example.com',
-    });
-  const dashboard = agent('Dashboard', 'analytics-dashboard');
-  const other = agent('Other', 'marketing-writer');
-  AgentToolPolicy.of(gateway).grant(dashboard, [GatewayTool.of(models, 'predict')]);
+  const { gateway, dashboard, other } = modelApiScenario(stack);
   const template = app.synth().getStackByName(stack.stackName).template;
   const resolver = new TemplateResolver(template);
   const policies = toolPolicies(template).map((p) => p.text);
-  const callAs = (role: unknown) =>
+  const callAs = (agent: AgentIdentity) =>
     decide(policies, {
       principalType: 'AgentCore::IamEntity',
-      principalId: `arn:aws:sts::${ACCOUNT}:assumed-role/${resolver.ref(stack.getLogicalId((role as { node: { defaultChild: never } }).node.defaultChild))}/s`,
+      principalId: roleSessionArn(resolver, stack, agent.role),
       action: 'modelapi___predict',
-      gateway: resolver.arn(stack.getLogicalId(gateway.node.defaultChild as never)),
+      gateway: resolver.arn(stack.getLogicalId(gateway.node.defaultChild as CfnElement)),
       input: { features: '1,2' },
     });
 
   test('the dashboard agent may call the model API', () => {
-    expect(callAs(dashboard.role)).toBe('allow');
+    expect(callAs(dashboard)).toBe('allow');
   });
 
   test('any other agent of the account is denied it', () => {
-    expect(callAs(other.role)).toBe('deny');
+    expect(callAs(other)).toBe('deny');
   });
 });
