@@ -260,8 +260,15 @@ export class AgentToolPolicy extends Construct {
   ): PolicySpec | undefined {
     if (!agent.tenant) return undefined;
     const input = tool.inputSchema();
-    const name = TENANT_INPUT_NAMES.find((n) => input?.properties?.[n]?.type === 'string');
+    const name = TENANT_INPUT_NAMES.find((n) => input?.properties?.[n] !== undefined);
     if (!name) return undefined;
+    const type = input?.properties?.[name]?.type;
+    if (type !== 'string') {
+      failAt(
+        this,
+        `agent ${agent.agentName}, tool ${tool.actionId()}: tenant input ${name} is of type ${JSON.stringify(type)}, so the tenant fence (no call carrying another tenant's id) cannot compare it with tenant ${JSON.stringify(agent.tenant)}; declare ${name} as a string`,
+      );
+    }
     const tenant = cedarStringLiteral(agent.tenant);
     if (tenant === undefined)
       failAt(

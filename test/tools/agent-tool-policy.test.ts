@@ -72,6 +72,20 @@ describe('AgentToolPolicy synth-time errors name the agent and the tool', () => 
     ).toThrow(/the gateway uses JWT inbound auth; use ToolCaller.jwtSubject/);
   });
 
+  test('a tenant agent and a tool whose tenant input cannot be fenced (not a string)', () => {
+    const { stack, gateway } = setup('iam');
+    const t = target(stack, gateway, 'Billing', { charge: { props: { tenantId: { type: S.INTEGER } } } });
+    const tenantAgent = new AgentIdentity(stack, 'Tenant', {
+      agentName: 'acme-billing',
+      runtime: AgentRuntime.lambda(),
+      tenant: 'acme',
+      owner: 'billing@example.com',
+    });
+    expect(() => AgentToolPolicy.of(gateway).grant(tenantAgent, [GatewayTool.of(t, 'charge')])).toThrow(
+      /agent acme-billing, tool billing___charge: tenant input tenantId is of type "integer"/,
+    );
+  });
+
   test('a tool the target does not declare', () => {
     const { gateway, agent, crm } = setup('iam');
     expect(() => AgentToolPolicy.of(gateway).grant(agent, [GatewayTool.of(crm, 'dropTable')])).toThrow(
