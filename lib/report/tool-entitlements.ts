@@ -3,7 +3,7 @@ import { cedarDefinitionText, readCedarPolicy } from '../shared/cedar-policy-rea
 import { TOOL_POLICY_METADATA, ToolPolicyMetadata } from '../shared/tool-policy-metadata';
 import type { StackTemplate } from './build-entitlement-report';
 import { AgentEntitlementRecord, ToolEntitlement } from './entitlement-report-schema';
-import { refersTo } from './render-intrinsics';
+import { refersTo, renderIntrinsics } from './render-intrinsics';
 
 const GATEWAY = 'AWS::BedrockAgentCore::Gateway';
 const POLICY = 'AWS::BedrockAgentCore::Policy';
@@ -50,13 +50,16 @@ function toolsOf(agentName: string, policies: ReadPolicy[]): ToolEntitlement[] {
             f.tools.includes(tool) &&
             (f.metadata?.agent === undefined || f.metadata.agent === agentName),
         )
-        .map((f) => `${f.metadata?.reason ?? f.id}: ${f.conditions.join(' ') || 'always'}`)
+        .map(
+          (f) =>
+            `${f.metadata?.reason !== undefined ? renderIntrinsics(f.metadata.reason) : f.id}: ${f.conditions.join(' ') || 'always'}`,
+        )
         .sort();
       out.push({
         gateway: permit.gateway,
         tool,
         mode: permit.mode,
-        caller: permit.metadata?.caller ?? 'unknown',
+        caller: permit.metadata?.caller !== undefined ? renderIntrinsics(permit.metadata.caller) : 'unknown',
         conditions: permit.conditions,
         forbids,
         policy: permit.id,

@@ -56,9 +56,20 @@ describe('entitlement report: tools per agent', () => {
     expect(md).toMatch(/tool\d+>"tool crm___updateRecord"\]/);
   });
 
+  test('on an IAM gateway: the caller is the role (rendered), forbids for everyone are shown, Markdown renders', () => {
+    const research = reportOf((s) => researchScenario(s));
+    expect(research.agents.every((a) => Array.isArray(a.tools))).toBe(true);
+    const coder = agent(research, 'coder').tools!;
+    expect(coder.map((t) => t.caller)).toEqual(
+      coder.map(() => expect.stringMatching(/^sessions of role \$\{Coder\w+\}$/)),
+    );
+    expect(coder.find((t) => t.tool === 'repo___mergePullRequest')!.forbids).toEqual([
+      expect.stringMatching(/^protected branches change by human review only: when .*"main", "release"/),
+    ]);
+    expect(renderEntitlementMarkdown(research)).toContain('`repo___mergePullRequest`');
+  });
+
   test('agents without tools have no tools field (schema unchanged for them)', () => {
-    const plain = reportOf((s) => researchScenario(s));
-    expect(plain.agents.every((a) => Array.isArray(a.tools))).toBe(true);
     expect(
       report.agents.filter((a) => a.agentName !== 'complaint-agent').every((a) => a.tools === undefined),
     ).toBe(true);
