@@ -210,6 +210,11 @@ export interface ToolEntitlement {
   readonly caller: string;
   /** The permit's conditions as Cedar (`when { ... }`, `unless { ... }`), including the one that names the caller. */
   readonly conditions: string[];
+  /**
+   * Whether the call is permitted only under conditions beyond naming the caller: a declared
+   * `when` / `unless` (from the policy's metadata), or a forbid that applies.
+   */
+  readonly conditional: boolean;
   /** Forbids on the same gateway and tool that apply to the agent or to every caller, as `<reason>: when { ... }`. */
   readonly forbids: string[];
   /** The permit, `<stack>/<logicalId>`. */

@@ -21,7 +21,8 @@ export function toolGraph(
       edge(agentNode, gateway, 'calls tools');
     }
     const tool = node(`tool|${t.gateway}|${t.tool}`, 'tool', (l) => `>${l}]`, `tool ${t.tool}`);
-    edge(gateway, tool, t.conditions.length > 1 || t.forbids.length > 0 ? 'conditional' : 'permitted');
+    // the tool node is shared by the gateway's agents; the edge names who may call it
+    edge(gateway, tool, `${a.agentName}${t.conditional ? ', conditional' : ''}`);
   }
 }
 

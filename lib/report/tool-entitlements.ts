@@ -61,6 +61,11 @@ function toolsOf(agentName: string, policies: ReadPolicy[]): ToolEntitlement[] {
         mode: permit.mode,
         caller: permit.metadata?.caller !== undefined ? renderIntrinsics(permit.metadata.caller) : 'unknown',
         conditions: permit.conditions,
+        conditional:
+          forbids.length > 0 ||
+          (permit.metadata
+            ? permit.metadata.when.length + permit.metadata.unless.length > 0
+            : permit.conditions.length > 0),
         forbids,
         policy: permit.id,
       });

@@ -45,6 +45,10 @@ describe('entitlement report: tools per agent', () => {
       expect.stringMatching(/serves tenant acme.*context\.input\.tenantId != "acme"/),
     ]);
     expect(tools.find((t) => t.tool === 'crm___getRecord')!.conditions).toEqual([]);
+    expect(tools.map((t) => [t.tool, t.conditional])).toEqual([
+      ['crm___getRecord', false],
+      ['crm___updateRecord', true],
+    ]);
   });
 
   test('Markdown has the tools table and the agent -> gateway -> tool graph', () => {
@@ -52,7 +56,7 @@ describe('entitlement report: tools per agent', () => {
     expect(md).toContain('### Tools (Cedar policies at AgentCore Gateways)');
     expect(md).toContain('**LOG_ONLY** (not enforced)');
     expect(md).toMatch(/agent\d+ -->\|"calls tools"\| gateway\d+/);
-    expect(md).toMatch(/gateway\d+ -->\|"conditional"\| tool\d+/);
+    expect(md).toMatch(/gateway\d+ -->\|"complaint-agent, conditional"\| tool\d+/);
     expect(md).toMatch(/tool\d+>"tool crm___updateRecord"\]/);
   });
 
@@ -66,7 +70,13 @@ describe('entitlement report: tools per agent', () => {
     expect(coder.find((t) => t.tool === 'repo___mergePullRequest')!.forbids).toEqual([
       expect.stringMatching(/^protected branches change by human review only: when .*"main", "release"/),
     ]);
-    expect(renderEntitlementMarkdown(research)).toContain('`repo___mergePullRequest`');
+    expect(coder.map((t) => [t.tool, t.conditional])).toEqual([
+      ['repo___mergePullRequest', true],
+      ['repo___openPullRequest', false],
+      ['repo___readFile', false],
+      ['repo___writeFile', false],
+    ]);
+    expect(renderEntitlementMarkdown(research)).toMatch(/gateway\d+ -->\|"coder"\| tool\d+/);
   });
 
   test('agents without tools have no tools field (schema unchanged for them)', () => {
