@@ -1,0 +1,1 @@
+export { AgentRevocation } from './agent-revocation';
