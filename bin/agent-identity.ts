@@ -77,7 +77,7 @@ export async function main(argv: string[], out: CliOutput = processOutput): Prom
   }
   if (command === 'diff') return diff(rest, out);
   if (command === 'review') return review(rest, out);
-  if (command === 'revoke') return require('../lib/operations/revoke-cli').runRevokeCli(rest); // eslint-disable-line @typescript-eslint/no-require-imports
+  if (command === 'revoke') return require('../lib/operations/revoke-cli').runRevokeCli(rest, out); // eslint-disable-line @typescript-eslint/no-require-imports
   out.stderr(`agent-identity: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return EXIT_USAGE;
 }

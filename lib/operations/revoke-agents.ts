@@ -114,7 +114,10 @@ export function isPlaceholderRoleName(roleName: string): boolean {
  * The agents of an entitlement report that the selector picks. Fails with a
  * {@link RevocationInputError} naming the known agents or tenants when it picks none.
  */
-export function targetsFromReport(report: EntitlementReport, selector: RevocationSelector): RevocationTarget[] {
+export function targetsFromReport(
+  report: EntitlementReport,
+  selector: RevocationSelector,
+): RevocationTarget[] {
   const all = report.agents.map((a) => ({
     agentName: a.agentName,
     roleName: a.roleName,
@@ -196,7 +199,10 @@ export function planRevocation(
       calls.push({
         action: 'iam:UntagRole',
         agentName: t.agentName,
-        parameters: { RoleName: t.roleName, TagKeys: [AgentRevocation.REVOKED_TAG, AgentRevocation.REASON_TAG] },
+        parameters: {
+          RoleName: t.roleName,
+          TagKeys: [AgentRevocation.REVOKED_TAG, AgentRevocation.REASON_TAG],
+        },
       });
       calls.push({
         action: 'iam:DeleteRolePolicy',

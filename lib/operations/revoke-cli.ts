@@ -36,7 +36,11 @@ export interface RevokeCliDependencies {
    * Builds the IAM client.
    * @default (settings) => new IAMClient(settings)
    */
-  readonly createClient?: (settings: { region?: string; maxAttempts: number; retryMode: string }) => IAMClient;
+  readonly createClient?: (settings: {
+    region?: string;
+    maxAttempts: number;
+    retryMode: string;
+  }) => IAMClient;
   /**
    * The current time: the revocation time.
    * @default () => new Date()
@@ -130,8 +134,14 @@ export async function runRevokeCli(argv: string[], deps: RevokeCliDependencies =
       ) {
         return fail(error.message);
       }
-      if (isCredentialsProblem(error) || isAccessDenied(error) || /region is missing/i.test(errorMessage(error))) {
-        return fail(`cannot reach IAM: ${errorMessage(error)} (set AWS credentials and --region or AWS_REGION)`);
+      if (
+        isCredentialsProblem(error) ||
+        isAccessDenied(error) ||
+        /region is missing/i.test(errorMessage(error))
+      ) {
+        return fail(
+          `cannot reach IAM: ${errorMessage(error)} (set AWS credentials and --region or AWS_REGION)`,
+        );
       }
       throw error;
     }
@@ -205,7 +215,9 @@ function parseCli(args: string[]): RevokeOptions {
   });
   if (values.help) return { help: true, selector: {}, reason: '', undo: false, dryRun: false, json: false };
   if (positionals.length > 1) {
-    throw new Error(`expected at most one agent name, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+    throw new Error(
+      `expected at most one agent name, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+    );
   }
   const agentName = positionals[0];
   const selectors = [agentName !== undefined, values.tenant !== undefined, values.fleet === true];
@@ -213,9 +225,12 @@ function parseCli(args: string[]): RevokeOptions {
     throw new Error('name exactly one of: an agent (positional), --tenant <tenant>, or --fleet');
   }
   if (agentName !== undefined && !AGENT_NAME.test(agentName)) {
-    throw new Error(`agent name ${JSON.stringify(agentName)} is not an agent name ([a-z0-9-], as in the ai:agent tag)`);
+    throw new Error(
+      `agent name ${JSON.stringify(agentName)} is not an agent name ([a-z0-9-], as in the ai:agent tag)`,
+    );
   }
-  if (values.tenant !== undefined && values.tenant.trim() === '') throw new Error('--tenant needs a tenant name');
+  if (values.tenant !== undefined && values.tenant.trim() === '')
+    throw new Error('--tenant needs a tenant name');
   const reason = (values.reason ?? '').trim();
   if (reason === '') {
     throw new Error('--reason "<why>" is required: it is recorded on the role and in CloudTrail');
@@ -246,7 +261,9 @@ function formatPlan(calls: ReturnType<typeof planRevocation>, unresolved: string
 }
 
 function formatResult(result: RevocationResult): string {
-  const lines = [`${result.operation} (reason: ${result.reason})${result.revokedAt ? ` at ${result.revokedAt}` : ''}:`];
+  const lines = [
+    `${result.operation} (reason: ${result.reason})${result.revokedAt ? ` at ${result.revokedAt}` : ''}:`,
+  ];
   for (const a of result.agents) {
     lines.push(`  ${a.agentName} (role ${a.roleName}): ${a.status.toUpperCase()}: ${a.state}`);
     if (a.done.length > 0) lines.push(`    done: ${a.done.join(', ')}`);
@@ -254,6 +271,8 @@ function formatResult(result: RevocationResult): string {
     if (a.notAttempted.length > 0) lines.push(`    not attempted: ${a.notAttempted.join(', ')}`);
   }
   const ok = result.agents.filter((a) => a.status === 'revoked' || a.status === 'restored').length;
-  lines.push(`${ok} of ${result.agents.length} agents ${result.operation === 'undo' ? 'restored' : 'revoked'}`);
+  lines.push(
+    `${ok} of ${result.agents.length} agents ${result.operation === 'undo' ? 'restored' : 'revoked'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
