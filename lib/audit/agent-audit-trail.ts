@@ -20,9 +20,11 @@ import {
   accessDeniedPattern,
   roleChangePattern,
   roleNamesPerFilter,
+  revocationPattern,
   roleUsePattern,
   trailTamperingPattern,
 } from './filter-patterns';
+import { AgentRevocation } from '../operations/agent-revocation';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of an `AgentAuditTrail`. */
@@ -139,6 +141,8 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   public readonly agentRoleChangeAlarm: cloudwatch.Alarm;
   /** Alarm: a trail was stopped, deleted or reconfigured. */
   public readonly trailTamperingAlarm: cloudwatch.Alarm;
+  /** Alarm: an agent was revoked or its revocation undone (`agent-identity revoke`), on any role of the account. */
+  public readonly agentRevocationAlarm: cloudwatch.Alarm;
   /** CloudWatch namespace of this trail's metrics. */
   public readonly metricNamespace: string;
 
@@ -322,6 +326,16 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       'TrailTamperingAlarm',
       'TrailTampering',
       'A CloudTrail trail was stopped, deleted or reconfigured (StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors).',
+    );
+    this.addMetricFilter(
+      'AgentRevocationFilter',
+      revocationPattern(AgentRevocation.POLICY_NAME, AgentRevocation.REVOKED_TAG),
+      'AgentRevocations',
+    );
+    this.agentRevocationAlarm = this.newAlarm(
+      'AgentRevocationAlarm',
+      'AgentRevocations',
+      `An agent was revoked or its revocation undone (inline policy ${AgentRevocation.POLICY_NAME} or tag ${AgentRevocation.REVOKED_TAG} written or removed).`,
     );
 
     this.node.addValidation({ validate: () => this.validateLimits() });

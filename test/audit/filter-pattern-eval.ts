@@ -44,6 +44,7 @@ export function matchesFilterPattern(pattern: string, event: Json): boolean {
     if (!literal || !literal.startsWith('"')) throw new Error(`expected a quoted value in ${pattern}`);
     const actual = t
       .slice(2)
+      .replace(/\[(\d+)\]/g, '.$1')
       .split('.')
       .reduce<Json>((obj, key) => (obj === undefined || obj === null ? undefined : obj[key]), event);
     if (typeof actual !== 'string') return false;
