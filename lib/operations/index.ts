@@ -7,3 +7,5 @@ export type {
   AnomalyDetectionHost,
   IAgentContainment,
 } from './agent-anomaly-detection';
+export { AgentContainment } from './agent-containment';
+export type { AgentContainmentProps } from './agent-containment';
