@@ -1,7 +1,7 @@
 import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IAgentIdentity } from '../identity/agent-capabilities';
 import { failAt, show } from '../shared/errors';
 import { grantedServiceNamespaces } from './private/granted-services';
@@ -83,7 +83,7 @@ export class AgentAnomalyDetection {
 }
 
 /** What the anomaly alarms need from the audit trail (implemented by `AgentAuditTrail`). */
-export interface AnomalyDetectionHost extends Construct {
+export interface AnomalyDetectionHost extends IConstruct {
   /** The trail's metric namespace. */
   readonly metricNamespace: string;
   /** The trail's log group. */
@@ -124,8 +124,7 @@ const ROLE_NAME_MAX = 64;
  * agents are added as the trail records them.
  */
 export class AgentAnomalyAlarms extends Construct {
-  /** The alarms created so far, per agent name (`*` for the fleet alarms). */
-  public readonly alarms = new Map<string, cloudwatch.Alarm[]>();
+  private readonly alarms = new Map<string, cloudwatch.Alarm[]>();
   private readonly callGroups: string[][] = [];
   private readonly deniedGroups: string[][] = [];
   private readonly settings: Required<Omit<AgentAnomalyDetectionOptions, 'containment'>>;
@@ -192,6 +191,11 @@ export class AgentAnomalyAlarms extends Construct {
         ),
       ]);
     }
+  }
+
+  /** The alarms of one agent (by agent name), or with `*` the fleet alarms; empty when none. */
+  public alarmsOf(agentName: string): cloudwatch.Alarm[] {
+    return [...(this.alarms.get(agentName) ?? [])];
   }
 
   /** Starts watching `agent`. */

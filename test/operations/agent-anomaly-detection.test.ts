@@ -51,7 +51,7 @@ function build(detection: AgentAnomalyDetection | undefined, agents = 2) {
   const alarms = Object.values<Json>(json.Resources)
     .filter((x) => x.Type === 'AWS::CloudWatch::Alarm')
     .map((x) => ({ ...x, Properties: r.resolve(x.Properties) }));
-  return { template, json, filters, alarms };
+  return { template, json, filters, alarms, trail };
 }
 
 const call = (role: string, eventSource: string, errorCode?: string) => ({
@@ -116,6 +116,12 @@ describe('AgentAuditTrail anomalyDetection: per agent', () => {
     expect(matchesFilterPattern(mine.pattern, call('agent-role-0', 'ec2.amazonaws.com'))).toBe(true);
     expect(matchesFilterPattern(mine.pattern, call('agent-role-1', 'ec2.amazonaws.com'))).toBe(false);
   });
+});
+
+test("alarmsOf names each agent's alarms, and the fleet alarms under *", () => {
+  expect(build(AgentAnomalyDetection.perAgent()).trail.anomalyAlarms!.alarmsOf('agent-0')).toHaveLength(3);
+  expect(build(AgentAnomalyDetection.fleet()).trail.anomalyAlarms!.alarmsOf('*')).toHaveLength(2);
+  expect(build(AgentAnomalyDetection.fleet()).trail.anomalyAlarms!.alarmsOf('agent-0')).toEqual([]);
 });
 
 describe('fleet mode', () => {
