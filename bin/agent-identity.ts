@@ -29,6 +29,7 @@ export const USAGE = `usage: agent-identity <command> [options]
 commands:
   diff <baseline.json> <new.json>   compare two agent-entitlements.json files; exit 1 when access widened
   review [options]                  review agent roles of a live AWS account (see: agent-identity review --help)
+  revoke <agent> --reason "..."     cut an agent off at once; --undo restores (see: agent-identity revoke --help)
 
 options:
   -h, --help                        show this help
@@ -76,6 +77,7 @@ export async function main(argv: string[], out: CliOutput = processOutput): Prom
   }
   if (command === 'diff') return diff(rest, out);
   if (command === 'review') return review(rest, out);
+  if (command === 'revoke') return require('../lib/operations/revoke-cli').runRevokeCli(rest, out); // eslint-disable-line @typescript-eslint/no-require-imports
   out.stderr(`agent-identity: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return EXIT_USAGE;
 }

@@ -8,3 +8,4 @@ export * from './checks';
 export * from './report';
 export * from './fleet';
 export * from './tools';
+export * from './operations';

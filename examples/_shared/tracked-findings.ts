@@ -54,6 +54,12 @@ export const TRACKED_CONTROL_TOWER_FINDINGS: readonly TrackedControlTowerFinding
     reason:
       'tracked: the generated-key rotation function logs to an SSE (not KMS) log group and runs outside a VPC',
   })),
+  ...['cloudwatch_log_group_encrypted_check', 'lambda_inside_vpc_check'].map((rule) => ({
+    rule,
+    path: /(^|\/)Containment\/(LogGroup|Resource)\/Resource$/,
+    reason:
+      'tracked: the AgentContainment function logs role and alarm names only to an SSE (not KMS) log group and calls only the IAM API from outside a VPC',
+  })),
   {
     rule: 'lambda_inside_vpc_check',
     path: /^AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,

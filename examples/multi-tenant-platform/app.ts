@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  AgentAnomalyDetection,
   AgentAuditTrail,
+  AgentContainment,
   AgentIdentity,
   AgentRuntime,
   BedrockModel,
@@ -56,7 +58,14 @@ export const SUPPORT_SIGN_IN_ROLE = 'platform-support-engineers';
  */
 export function buildApp(app: App): Stack[] {
   const stack = new Stack(app, 'MultiTenantPlatformExample', { env: EXAMPLE_ENV });
-  const trail = new AgentAuditTrail(stack, 'Audit', { retention: Duration.days(400) });
+  // A tenant's workbench is driven from the tenant's own account, outside the platform's control:
+  // an anomaly (a burst of calls or denials, or a service it was never granted) revokes it at once,
+  // and a human lifts it with `agent-identity revoke <agent> --undo` after review.
+  const containment = new AgentContainment(stack, 'Containment');
+  const trail = new AgentAuditTrail(stack, 'Audit', {
+    retention: Duration.days(400),
+    anomalyDetection: AgentAnomalyDetection.perAgent({ containment }),
+  });
 
   const stores: DataStore[] = [];
   for (const spec of TENANTS) {

@@ -49,13 +49,28 @@ describe('example: multi-tenant-platform', () => {
     // WHEN the stack is synthesized
     const t = Template.fromStack(stack);
     // THEN
-    expect(Object.keys(template.Resources).length).toBeLessThan(40);
+    // (with anomaly detection and automatic containment: 3 alarms and 1 filter per agent, the function)
+    expect(Object.keys(template.Resources).length).toBeLessThan(55);
     for (const tenant of ['acme', 'globex']) {
       t.hasResourceProperties('AWS::S3::Bucket', {
         AbacStatus: 'Enabled',
         Tags: Match.arrayWith([{ Key: 'ai:tenant', Value: tenant }]),
       });
     }
+  });
+
+  test('automatic containment is on: every workbench agent has anomaly alarms that invoke the containment function', () => {
+    const resources = Object.entries<any>(template.Resources); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [fn] = resources.find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && /anomaly alarm fired/.test(r.Properties.Description),
+    )!;
+    const containing = resources.filter(
+      ([, r]) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        JSON.stringify(r.Properties.AlarmActions ?? []).includes(`"${fn}"`),
+    );
+    // two agents x (call volume, denied calls, new service)
+    expect(containing).toHaveLength(6);
   });
 
   describeRulePackTests(

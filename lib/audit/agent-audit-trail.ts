@@ -20,9 +20,12 @@ import {
   accessDeniedPattern,
   roleChangePattern,
   roleNamesPerFilter,
+  revocationPattern,
   roleUsePattern,
   trailTamperingPattern,
 } from './filter-patterns';
+import { AgentRevocation } from '../operations/agent-revocation';
+import { AgentAnomalyAlarms, AgentAnomalyDetection } from '../operations/agent-anomaly-detection';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of an `AgentAuditTrail`. */
@@ -51,6 +54,14 @@ export interface AgentAuditTrailProps {
    * @default - a name unique to this construct's path
    */
   readonly trailName?: string;
+  /**
+   * Anomaly detection on the recorded agents' calls: `AgentAnomalyDetection.perAgent()` (per agent,
+   * anomaly alarms on call volume and denied calls, and an alarm on the first call to a service it
+   * was not granted) or `AgentAnomalyDetection.fleet()` (one alarm set for all recorded agents).
+   * See README "Incident response" for defaults and the per-agent cost.
+   * @default - no anomaly detection (the static alarms on denied calls, role changes, revocations and trail tampering remain)
+   */
+  readonly anomalyDetection?: AgentAnomalyDetection;
 }
 
 /** Days CloudWatch Logs accepts as a retention, ascending. */
@@ -139,6 +150,10 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   public readonly agentRoleChangeAlarm: cloudwatch.Alarm;
   /** Alarm: a trail was stopped, deleted or reconfigured. */
   public readonly trailTamperingAlarm: cloudwatch.Alarm;
+  /** The anomaly alarms, when `anomalyDetection` is set. */
+  public readonly anomalyAlarms?: AgentAnomalyAlarms;
+  /** Alarm: an agent was revoked or its revocation undone (`agent-identity revoke`), on any role of the account. */
+  public readonly agentRevocationAlarm: cloudwatch.Alarm;
   /** CloudWatch namespace of this trail's metrics. */
   public readonly metricNamespace: string;
 
@@ -323,8 +338,54 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       'TrailTampering',
       'A CloudTrail trail was stopped, deleted or reconfigured (StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors).',
     );
+    this.addMetricFilter(
+      'AgentRevocationFilter',
+      revocationPattern(AgentRevocation.POLICY_NAME, AgentRevocation.REVOKED_TAG),
+      'AgentRevocations',
+    );
+    this.agentRevocationAlarm = this.newAlarm(
+      'AgentRevocationAlarm',
+      'AgentRevocations',
+      `An agent was revoked or its revocation undone (inline policy ${AgentRevocation.POLICY_NAME} or tag ${AgentRevocation.REVOKED_TAG} written or removed).`,
+    );
+
+    if (props.anomalyDetection) {
+      this.anomalyAlarms = new AgentAnomalyAlarms(this, 'AnomalyDetection', props.anomalyDetection);
+    }
 
     this.node.addValidation({ validate: () => this.validateLimits() });
+  }
+
+  /** The metric of the trail's own filters counting every denied call of its agents. */
+  public readonly accessDeniedMetricName = 'AgentAccessDenied';
+
+  /** The alarm action that notifies {@link alarmTopic}. */
+  public get alarmTopicAction(): cloudwatch.IAlarmAction {
+    return new cwActions.SnsAction(this.alarmTopic);
+  }
+
+  /**
+   * Adds a metric filter for the anomaly alarms on the trail's log group, counted against CloudWatch
+   * Logs' limit of 100 filters per log group.
+   */
+  public addAnomalyMetricFilter(
+    id: string,
+    pattern: string,
+    metricName: string,
+    dimensions?: Record<string, string>,
+  ): logs.CfnMetricFilter {
+    const filter = this.addMetricFilter(id, pattern, metricName);
+    if (dimensions) {
+      filter.metricTransformations = [
+        {
+          metricNamespace: this.metricNamespace,
+          metricName,
+          metricValue: '1',
+          dimensions: Object.entries(dimensions).map(([key, value]) => ({ key, value })),
+        },
+      ];
+    }
+    return filter;
   }
 
   /** The agents recorded by this trail, in the order they were attached. */
@@ -363,6 +424,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       roleChangePattern,
       'AgentRoleChanges',
     );
+    this.anomalyAlarms?.watch(agent);
   }
 
   /**

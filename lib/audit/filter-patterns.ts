@@ -58,6 +58,18 @@ export function roleChangePattern(roleNames: readonly string[]): string {
   return `{ ${eq('eventSource', 'iam.amazonaws.com')} && ${events} && ${byRole} }`;
 }
 
+/**
+ * A revocation written or removed on any role of the account (`agent-identity revoke` and `--undo`,
+ * the automatic containment, or by hand): the revocation policy put or deleted, or the revocation
+ * tag set or removed (the CLI sends it first in both calls).
+ */
+export function revocationPattern(policyName: string, revokedTag: string): string {
+  const policy = `${anyOf([eq('eventName', 'PutRolePolicy'), eq('eventName', 'DeleteRolePolicy')])} && ${eq('requestParameters.policyName', policyName)}`;
+  const tagged = `${eq('eventName', 'TagRole')} && ${eq('requestParameters.tags[0].key', revokedTag)}`;
+  const untagged = `${eq('eventName', 'UntagRole')} && ${eq('requestParameters.tagKeys[0]', revokedTag)}`;
+  return `{ ${eq('eventSource', 'iam.amazonaws.com')} && ((${policy}) || (${tagged}) || (${untagged})) }`;
+}
+
 /** Stopping, deleting or reconfiguring any trail of the account. */
 export function trailTamperingPattern(): string {
   const events = anyOf(TRAIL_TAMPERING_EVENTS.map((e) => eq('eventName', e)));

@@ -123,6 +123,12 @@ export const GUARD_RAILS: readonly GuardRail[] = [
       'cannot stop, delete or reconfigure audit trails, their log groups and alarms, model invocation logging or guardrails',
     actions: AUDIT_TAMPERING,
   },
+  {
+    sid: 'DenyRevokedAgents',
+    purpose: `is denied everything once revoked (role tag ${AgentTagKeys.PREFIX}revoked, written by agent-identity revoke)`,
+    actions: ['*'],
+    condition: { Null: { [`aws:PrincipalTag/${AgentTagKeys.PREFIX}revoked`]: 'false' } },
+  },
 ];
 
 /** The guard rails as deny statements. */

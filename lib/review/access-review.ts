@@ -8,6 +8,7 @@ import {
   Role,
   ServiceLastAccessed,
 } from '@aws-sdk/client-iam';
+import { AgentRevocation } from '../operations/agent-revocation';
 import { AgentTagKeys } from '../shared/tag-keys';
 import {
   errorMessage,
@@ -130,6 +131,10 @@ export interface AgentRoleReview {
   readonly staleReason?: string;
   /** Services granted and whether they are used. */
   readonly accessAdvisor: AccessAdvisorResult;
+  /** When the agent was revoked (`agent-identity revoke`, tag `ai:revoked`); undefined when it is not. */
+  readonly revokedAt?: string;
+  /** The reason recorded with the revocation (tag `ai:revoked-reason`). */
+  readonly revocationReason?: string;
 }
 
 /** The whole review: the quarterly access-review evidence for one account. */
@@ -450,6 +455,8 @@ function reviewOf(
     stale: staleReason !== undefined,
     staleReason,
     accessAdvisor,
+    revokedAt: tagValue(role, AgentRevocation.REVOKED_TAG),
+    revocationReason: tagValue(role, AgentRevocation.REASON_TAG),
   };
 }
 

@@ -56,6 +56,8 @@ const CSV_COLUMNS: [string, (a: AgentRoleReview) => string][] = [
   ['unused_services', (a) => a.accessAdvisor.unusedServices.join(' ')],
   ['access_advisor_status', (a) => a.accessAdvisor.status],
   ['access_advisor_message', (a) => a.accessAdvisor.message ?? ''],
+  ['revoked_at', (a) => a.revokedAt ?? ''],
+  ['revocation_reason', (a) => a.revocationReason ?? ''],
 ];
 
 function toCsv(report: AccessReviewReport): string {
@@ -115,6 +117,21 @@ function toMarkdown(report: AccessReviewReport): string {
     lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }
   lines.push('');
+  const revoked = report.agents.filter((a) => a.revokedAt !== undefined);
+  if (revoked.length > 0) {
+    lines.push(
+      '## Revoked agents',
+      '',
+      '| Agent | Role | Revoked at | Reason |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const a of revoked) {
+      lines.push(
+        `| ${[a.agentName, a.roleName, a.revokedAt ?? '', a.revocationReason ?? ''].map(mdCell).join(' | ')} |`,
+      );
+    }
+    lines.push('');
+  }
   if (report.rolesVanished.length > 0) {
     lines.push(`Roles deleted while the review ran: ${report.rolesVanished.map(mdCell).join(', ')}`, '');
   }

@@ -451,7 +451,7 @@ describe('AgentAuditTrail: alarm topic', () => {
 
   test('every alarm notifies the topic', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(3);
+    expect(Object.keys(alarms)).toHaveLength(4); // access denied, role change, trail tampering, revocation;
     for (const alarm of Object.values<Json>(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.ActionsEnabled).not.toBe(false);

@@ -176,7 +176,13 @@ describe('alarms on agent behaviour', () => {
 
   test('one alarm per concern, each on its metric, threshold 1 in 5 minutes, missing data is not breaching', () => {
     expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(
-      ['AgentAccessDenied', 'AgentRoleChanges', 'RoleUse-support-access', 'TrailTampering'].sort(),
+      [
+        'AgentAccessDenied',
+        'AgentRevocations',
+        'AgentRoleChanges',
+        'RoleUse-support-access',
+        'TrailTampering',
+      ].sort(),
     );
     for (const alarm of alarms) {
       expect(alarm.Properties).toEqual(
@@ -239,10 +245,10 @@ describe('metric filter limits', () => {
     const { stack } = newStack();
     const trail = new AgentAuditTrail(stack, 'Audit');
     const role = new iam.Role(stack, 'Watched', { assumedBy: new iam.AccountRootPrincipal() });
-    // 1 tampering filter + 100 watched roles = 101
+    // 1 tampering filter + 1 revocation filter + 100 watched roles = 102
     for (let i = 0; i < 100; i++) trail.alarmOnRoleUse(role, `watch-${i}`);
     expect(() => Template.fromStack(stack)).toThrow(
-      /needs 101 metric filters on its log group; CloudWatch Logs allows at most 100\. Split the agents/,
+      /needs 102 metric filters on its log group; CloudWatch Logs allows at most 100\. Split the agents/,
     );
   });
 });

@@ -39,17 +39,19 @@ export function matchesFilterPattern(pattern: string, event: Json): boolean {
       return value;
     }
     if (!t || !t.startsWith('$.')) throw new Error(`unexpected token ${t} in ${pattern}`);
-    if (next() !== '=') throw new Error(`only = is supported, in ${pattern}`);
+    const op = next();
+    if (op !== '=' && op !== '!=') throw new Error(`only = and != are supported, in ${pattern}`);
     const literal = next();
     if (!literal || !literal.startsWith('"')) throw new Error(`expected a quoted value in ${pattern}`);
     const actual = t
       .slice(2)
+      .replace(/\[(\d+)\]/g, '.$1')
       .split('.')
       .reduce<Json>((obj, key) => (obj === undefined || obj === null ? undefined : obj[key]), event);
     if (typeof actual !== 'string') return false;
     const expected = literal.slice(1, -1);
     const re = new RegExp(`^${expected.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    return re.test(actual);
+    return op === '=' ? re.test(actual) : !re.test(actual);
   };
 
   const result = parseOr();
@@ -64,6 +66,9 @@ function tokenize(s: string): string[] {
     const c = s[i];
     if (c === ' ') {
       i++;
+    } else if (s.startsWith('!=', i)) {
+      tokens.push('!=');
+      i += 2;
     } else if (c === '(' || c === ')' || c === '=') {
       tokens.push(c);
       i++;
@@ -77,7 +82,7 @@ function tokenize(s: string): string[] {
       i = end + 1;
     } else {
       let j = i;
-      while (j < s.length && !' ()='.includes(s[j])) j++;
+      while (j < s.length && !' ()=!'.includes(s[j])) j++;
       tokens.push(s.slice(i, j));
       i = j;
     }

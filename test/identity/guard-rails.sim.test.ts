@@ -134,6 +134,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
   test('every guard rail names actions that exist (a typo would silently deny nothing)', () => {
     for (const rail of GUARD_RAILS) {
       for (const action of rail.actions) {
+        if (action === '*') continue; // DenyRevokedAgents denies every action of a revoked agent
         expect({ action, matches: matchingActions(action).length > 0 }).toEqual({ action, matches: true });
       }
     }

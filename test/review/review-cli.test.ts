@@ -241,6 +241,8 @@ describe('agent-identity review (CLI)', () => {
       'unused_services',
       'access_advisor_status',
       'access_advisor_message',
+      'revoked_at',
+      'revocation_reason',
     ]);
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.length === rows[0].length)).toBe(true);

@@ -568,6 +568,7 @@ describe('AgentSecret: IAM hygiene', () => {
               'DenyProtectedTagChanges',
               'DenyBucketTagReplacement',
               'DenyAuditTampering',
+              'DenyRevokedAgents',
             ].includes(s.Sid),
         );
       expect(statements.length).toBeGreaterThan(0);
