@@ -258,7 +258,8 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
         'it is encrypted with SSE-S3, while the audit records themselves are encrypted with the customer managed key',
     });
 
-    this.logGroupRetentionDays = logGroupRetentionFor(days);
+    // A sandbox log group goes with the stack; a year keeps it within the Control Tower control.
+    this.logGroupRetentionDays = logGroupRetentionFor(keeping.sandbox ? 365 : days);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       retention: this.logGroupRetentionDays as logs.RetentionDays,
