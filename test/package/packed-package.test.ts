@@ -187,6 +187,10 @@ describe('the packed package (npm pack)', () => {
     });
     // THEN it synthesizes with the package from the tarball, with the evidence written
     expect(run.status).toBe(0);
+    // AND it says what happened in one line
+    expect(run.stderr).toMatch(
+      /^cdk-agent-identity: AgentIdentity ran on 1 stack: 0 errors, 0 warnings unacknowledged, \d+ acknowledged with reasons; entitlement report: cdk\.out\/agent-entitlements\.\{json,md\}$/m,
+    );
     expect(fs.existsSync(path.join(outdir, 'Quickstart.template.json'))).toBe(true);
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'agent-entitlements.json'), 'utf8'));
     expect(report.agents.map((a: { agentName: string }) => a.agentName)).toEqual(['email-triage']);
