@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AgentAuditTrail } from '../../lib';
 import { describeRulePackTests } from '../_shared/standard-tests';
 import { buildApp } from './app';
+import { readmeBlockAndApp } from '../_shared/readme-block';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,11 +17,7 @@ describe('example: sandbox-trail (README "Deploying")', () => {
   const prod = app.node.findChild('AgentsProd') as Stack;
 
   test('the README "Deploying" block is this file, word for word', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const block = /## Deploying[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const source = fs
-      .readFileSync(path.join(__dirname, 'app.ts'), 'utf8')
-      .replace("'../../lib'", "'cdk-agent-identity'");
+    const { block, source } = readmeBlockAndApp('Deploying', path.join(__dirname, 'app.ts'));
     expect(block).toBe(source);
   });
 

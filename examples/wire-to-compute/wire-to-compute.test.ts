@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -9,6 +8,7 @@ import { AgentCompute, AgentIdentity, AgentRuntime } from '../../lib';
 import { describeRulePackTests } from '../_shared/standard-tests';
 import { ACCOUNT, REGION, agentRole, arn, logicalIdOf, simulateAs, templateOf } from '../_shared/simulation';
 import { buildApp } from './app';
+import { readmeBlockAndApp } from '../_shared/readme-block';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,11 +25,10 @@ describe('example: wire-to-compute', () => {
   const summarizerLogGroup = logicalIdOf(stack, 'SummarizerLogs');
 
   test('the README "Wire to compute" block is this file, word for word', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const block = /## Wire an agent to its compute[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    const source = fs
-      .readFileSync(path.join(__dirname, 'app.ts'), 'utf8')
-      .replace("'../../lib'", "'cdk-agent-identity'");
+    const { block, source } = readmeBlockAndApp(
+      'Wire an agent to its compute',
+      path.join(__dirname, 'app.ts'),
+    );
     expect(block).toBe(source);
   });
 
