@@ -22,7 +22,10 @@ function appWithAgent() {
     owner: 'team@example.com',
   });
   agent.grantModels([BedrockModel.foundationModel('anthropic.claude-3-5-haiku-20241022-v1:0')]);
-  Validations.of(agent).acknowledge({ id: 'AgentIdentity-AuditTrail[NoTrail]', reason: 'test app: no trail' });
+  Validations.of(agent).acknowledge({
+    id: 'AgentIdentity-AuditTrail[NoTrail]',
+    reason: 'test app: no trail',
+  });
   return { app, stack, agent };
 }
 
