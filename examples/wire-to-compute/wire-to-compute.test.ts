@@ -162,6 +162,15 @@ describe('example: wire-to-compute', () => {
       );
     });
 
+    test('a role that is not an AgentIdentity', () => {
+      const { s, fnProps } = fresh();
+      const role = new iam.Role(s, 'Plain', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      const fn = new lambda.Function(s, 'Fn', fnProps(role));
+      expect(() => AgentCompute.lambdaFunction(role as unknown as AgentIdentity, fn)).toThrow(
+        /^Errors\/Fn: binding a Lambda function needs an AgentIdentity, got "Role"/,
+      );
+    });
+
     test('a function that runs as another role', () => {
       const { s, fnProps } = fresh();
       const agent = new AgentIdentity(s, 'Worker', { agentName: 'worker', runtime: AgentRuntime.lambda() });

@@ -24,7 +24,10 @@ export function requireRuntime(
   factory: string,
 ): void {
   if (!agent || typeof agent.runtimeKind !== 'string' || !agent.role) {
-    failAt(compute, `binding ${computeName} needs an AgentIdentity, got ${show(agent)}`);
+    failAt(
+      compute,
+      `binding ${computeName} needs an AgentIdentity, got ${show(agent === null || agent === undefined ? agent : (agent as object).constructor?.name)}`,
+    );
   }
   if (agent.runtimeKind !== kind) {
     failAt(
