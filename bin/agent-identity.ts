@@ -8,6 +8,8 @@
  * Exit codes of `diff`: 0 access did not widen, 1 access widened, 2 usage or input error.
  * Only Node built-ins are used for argument parsing; the diff itself lives in lib/report.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { diffEntitlementReports } from '../lib/report/diff-entitlement-reports';
 import {
@@ -33,6 +35,7 @@ commands:
 
 options:
   -h, --help                        show this help
+  -v, --version                     print the version of cdk-agent-identity
 `;
 
 export const DIFF_USAGE = `usage: agent-identity diff <baseline.json> <new.json> [--format text|json]
@@ -75,11 +78,27 @@ export async function main(argv: string[], out: CliOutput = processOutput): Prom
     out.stdout(USAGE);
     return EXIT_OK;
   }
+  if (command === '-v' || command === '--version' || command === 'version') {
+    out.stdout(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
   if (command === 'diff') return diff(rest, out);
   if (command === 'review') return review(rest, out);
   if (command === 'revoke') return require('../lib/operations/revoke-cli').runRevokeCli(rest, out); // eslint-disable-line @typescript-eslint/no-require-imports
   out.stderr(`agent-identity: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return EXIT_USAGE;
+}
+
+/** The version in this package's package.json (found from bin/ in the sources and dist/bin/ in the package). */
+export function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (json.name === 'cdk-agent-identity') return String(json.version);
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 function diff(argv: string[], out: CliOutput): number {

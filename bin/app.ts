@@ -6,7 +6,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { AgentEntitlementReport, AgentIdentityChecks } from '../lib';
+import { AgentEntitlementReport, AgentIdentityChecks, SynthSummary } from '../lib';
 import { ReferenceStack } from './reference-stack';
 
 const app = new App();
@@ -17,9 +17,11 @@ new ReferenceStack(app, 'AgentPlatform', {
   },
 });
 Validations.of(app).addPlugins(
-  new AwsSolutionsChecks(app),
-  new NIST80053R5Checks(app),
-  new AgentIdentityChecks(app, { requireGuardrail: true }),
-  new AgentEntitlementReport(app),
+  ...SynthSummary.around(app, [
+    new AwsSolutionsChecks(app),
+    new NIST80053R5Checks(app),
+    new AgentIdentityChecks(app, { requireGuardrail: true }),
+    new AgentEntitlementReport(app),
+  ]),
 );
 app.synth();

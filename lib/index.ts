@@ -9,3 +9,4 @@ export * from './report';
 export * from './fleet';
 export * from './tools';
 export * from './operations';
+export * from './compute';

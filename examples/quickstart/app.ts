@@ -13,6 +13,7 @@ import {
   DataStore,
   DataTags,
   SecretRotation,
+  SynthSummary,
 } from '../../lib';
 
 export function buildApp(app: App): Stack {
@@ -48,8 +49,11 @@ export function buildApp(app: App): Stack {
     rotation: SecretRotation.generatedApiKey({ every: Duration.days(30) }),
   });
 
-  // `cdk synth` fails on any unacknowledged finding and writes agent-entitlements.json / .md.
-  Validations.of(app).addPlugins(new AgentIdentityChecks(app), new AgentEntitlementReport(app));
+  // `cdk synth` fails on any unacknowledged finding, writes agent-entitlements.json / .md and
+  // prints one line: packs run, findings by severity, acknowledgements, where the report is.
+  Validations.of(app).addPlugins(
+    ...SynthSummary.around(app, [new AgentIdentityChecks(app), new AgentEntitlementReport(app)]),
+  );
   return stack;
 }
 

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -6,18 +5,13 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AgentIdentityChecks } from '../../lib';
 import { agentRoleId, rolePolicies, simulate } from '../../test/helpers/simulate';
 import { buildApp } from './app';
+import { readmeBlockAndApp } from '../_shared/readme-block';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('quickstart (the README code)', () => {
   test('the README quickstart is this file, word for word (so the README compiles)', () => {
-    // GIVEN the README's quickstart block
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const block = /## Quickstart[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    // THEN it equals this example with the package name in place of the relative import
-    const source = fs
-      .readFileSync(path.join(__dirname, 'app.ts'), 'utf8')
-      .replace("'../../lib'", "'cdk-agent-identity'");
+    const { block, source } = readmeBlockAndApp('Quickstart', path.join(__dirname, 'app.ts'));
     expect(block).toBe(source);
   });
 

@@ -12,6 +12,7 @@ import { IAgentAuditTrail, IAgentIdentity } from '../identity/agent-capabilities
 import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
+import { TrailKeeping, sandboxKeeping } from './audit-trail-sandbox';
 import { MAX_SELECTOR_VALUES, planSelectors } from './event-selectors';
 import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import {
@@ -62,6 +63,15 @@ export interface AgentAuditTrailProps {
    * @default - no anomaly detection (the static alarms on denied calls, role changes, revocations and trail tampering remain)
    */
   readonly anomalyDetection?: AgentAnomalyDetection;
+  /**
+   * A trail for non-production stacks that must be torn down: GOVERNANCE Object Lock, a
+   * retention of 1 to 30 days (`retention`, default 1 day), and buckets, log group and key
+   * removed with the stack. Raises a warning, is reported in the entitlement report
+   * (`auditTrails[].sandbox`), and is refused where the app context
+   * `cdk-agent-identity:environment` or the stack tag `environment` is `production`.
+   * @default false
+   */
+  readonly sandbox?: boolean;
 }
 
 /** Days CloudWatch Logs accepts as a retention, ascending. */
@@ -156,6 +166,8 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   public readonly agentRevocationAlarm: cloudwatch.Alarm;
   /** CloudWatch namespace of this trail's metrics. */
   public readonly metricNamespace: string;
+  /** Whether this is a sandbox trail (short, governance-locked, removed with the stack). */
+  public readonly sandbox: boolean;
 
   private readonly agents: IAgentIdentity[] = [];
   private readonly accessDeniedGroups: string[][] = [];
@@ -169,9 +181,18 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
     // BucketOwnerEnforced ownership forbids), whatever the app's feature flags say.
     this.node.setContext(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const stack = Stack.of(this);
-    this.retention = props.retention ?? AgentAuditTrail.DEFAULT_RETENTION;
-    const days = validateRetention(this, this.retention);
-    this.objectLockMode = validateLockMode(this, props.objectLockMode ?? AuditObjectLockMode.COMPLIANCE);
+    const keeping: TrailKeeping = props.sandbox
+      ? sandboxKeeping(this, props.retention, props.objectLockMode)
+      : {
+          sandbox: false,
+          retentionDays: validateRetention(this, props.retention ?? AgentAuditTrail.DEFAULT_RETENTION),
+          objectLockMode: validateLockMode(this, props.objectLockMode ?? AuditObjectLockMode.COMPLIANCE),
+          removalPolicy: RemovalPolicy.RETAIN,
+        };
+    const days = keeping.retentionDays;
+    this.retention = Duration.days(days);
+    this.objectLockMode = keeping.objectLockMode;
+    this.sandbox = keeping.sandbox;
     this.trailName = validateTrailName(
       this,
       props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 }),
@@ -193,11 +214,12 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: `Encrypts the agent audit trail ${this.node.path}: log files, log group and alarm topic`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: keeping.removalPolicy,
+      pendingWindow: keeping.sandbox ? Duration.days(7) : undefined,
     });
     this.addKeyPolicy(logGroupArn);
 
-    const lifecycleRules = [archiveThenExpire(days)];
+    const lifecycleRules = keeping.sandbox ? sandboxLifecycle(days) : [archiveThenExpire(days)];
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -206,7 +228,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       minimumTLSVersion: 1.2,
       versioned: true,
       lifecycleRules,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: keeping.removalPolicy,
     });
     this.logBucket = new s3.Bucket(this, 'Logs', {
       encryption: s3.BucketEncryption.KMS,
@@ -224,7 +246,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'audit-log-bucket/',
       lifecycleRules,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: keeping.removalPolicy,
     });
     for (const bucket of [this.logBucket, this.accessLogBucket]) {
       enableEventBridge(bucket);
@@ -251,12 +273,13 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
         'it is encrypted with SSE-S3, while the audit records themselves are encrypted with the customer managed key',
     });
 
-    this.logGroupRetentionDays = logGroupRetentionFor(days);
+    // A sandbox log group goes with the stack; a year keeps it within the Control Tower control.
+    this.logGroupRetentionDays = logGroupRetentionFor(keeping.sandbox ? 365 : days);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName,
       retention: this.logGroupRetentionDays as logs.RetentionDays,
       encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: keeping.removalPolicy,
     });
     const logsRole = new iam.Role(this, 'LogDeliveryRole', {
       assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
@@ -298,6 +321,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       RetentionDays: days,
       ObjectLockMode: this.objectLockMode,
       LogGroupRetentionDays: this.logGroupRetentionDays,
+      ...(keeping.sandbox ? { Sandbox: true } : {}),
       Agents: Lazy.list({ produce: () => this.agents.map((a) => a.agentName) }, { omitEmpty: false }),
     });
 
@@ -697,6 +721,19 @@ function archiveThenExpire(days: number): s3.LifecycleRule {
     noncurrentVersionExpiration: Duration.days(1),
     abortIncompleteMultipartUploadAfter: Duration.days(7),
   };
+}
+
+/** A sandbox bucket empties itself: versions expire with the retention, then their delete markers. */
+function sandboxLifecycle(days: number): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'SandboxExpire',
+      expiration: Duration.days(days),
+      noncurrentVersionExpiration: Duration.days(1),
+      abortIncompleteMultipartUploadAfter: Duration.days(1),
+    },
+    { id: 'SandboxRemoveDeleteMarkers', expiredObjectDeleteMarker: true },
+  ];
 }
 
 /** Sends the bucket's events to EventBridge (natively, without the notifications custom resource). */

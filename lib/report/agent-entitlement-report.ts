@@ -39,7 +39,8 @@ const DEFAULT_BASE_NAME = 'agent-entitlements';
 export class AgentEntitlementReport implements IPolicyValidationPlugin {
   public readonly name = 'AgentEntitlementReport';
   public readonly ruleIds: string[] = [];
-  private readonly baseName: string;
+  /** Base name of the files written (`<baseName>.json`, `<baseName>.md`). */
+  public readonly baseName: string;
   private lastReport?: EntitlementReport;
 
   constructor(_scope?: IConstruct, props: AgentEntitlementReportProps = {}) {

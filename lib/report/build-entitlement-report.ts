@@ -466,9 +466,10 @@ class AgentReader {
           (stack === this.stack && refersTo(selectors, this.logicalId)) ||
           (literalName !== undefined && JSON.stringify(selectors ?? null).includes(literalName));
         const trail = `${stack.stackName}/${id}`;
-        if (names) coverage.push({ trail, scope: 'selects-agent' });
+        const sandbox = res.Metadata?.AgentAuditTrail?.Sandbox === true ? { sandbox: true } : {};
+        if (names) coverage.push({ trail, scope: 'selects-agent', ...sandbox });
         else if (props.IsMultiRegionTrail === true || props.IsMultiRegionTrail === 'true') {
-          coverage.push({ trail, scope: 'multi-region' });
+          coverage.push({ trail, scope: 'multi-region', ...sandbox });
         }
       }
     }

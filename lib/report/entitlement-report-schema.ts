@@ -183,6 +183,8 @@ export interface AuditCoverage {
   readonly trail: string;
   /** `selects-agent` (an advanced event selector names the role) or `multi-region` (records every principal). */
   readonly scope: string;
+  /** `true` when the trail is an `AgentAuditTrail` in sandbox mode (short, removable: not production evidence); absent otherwise. */
+  readonly sandbox?: boolean;
 }
 
 /** An acknowledged (suppressed) finding, with its reason. */

@@ -12,3 +12,5 @@ export {
   readEntitlementReport,
 } from './entitlement-report-file';
 export { renderEntitlementMarkdown } from './render-entitlement-markdown';
+export { SynthSummary } from './synth-summary';
+export type { SynthSummaryProps } from './synth-summary';
