@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -142,6 +142,15 @@ describe('each kind of violation, injected into a clean app, is reported by exac
         c.agent.role.addManagedPolicy(
           iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
         ),
+    ],
+    [
+      'AttributablePolicies',
+      (c) =>
+        new iam.CfnPolicy(c.stack, 'ByImport', {
+          policyName: 'by-import',
+          roles: [Fn.importValue('RoleNameOfAnotherApp')],
+          policyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] },
+        }),
     ],
   ];
 
