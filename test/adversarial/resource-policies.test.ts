@@ -104,7 +104,7 @@ describe('other resource policies naming the agent role', () => {
     expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexKey'))).toBe(
       true,
     );
-    expect(grantsOf(app)).toContain('Agents/GlobexKey: kms:Decrypt');
+    expect(grantsOf(app)).toContain('Agents/GlobexKey193C58BD: kms:Decrypt');
   });
 
   test('an SQS queue policy', () => {
@@ -162,7 +162,7 @@ describe('other resource policies naming the agent role', () => {
     expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexTable'))).toBe(
       true,
     );
-    expect(grantsOf(app)).toContain('Agents/GlobexTable: dynamodb:Scan');
+    expect(grantsOf(app)).toContain('Agents/GlobexTable76F810CE: dynamodb:Scan');
   });
 
   test('a Lambda permission', () => {
@@ -173,8 +173,8 @@ describe('other resource policies naming the agent role', () => {
       code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });
     fn.addPermission('AgentInvoke', { principal: new iam.ArnPrincipal(agent.roleArn), action: 'lambda:*' });
-    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/Tool/AgentInvoke::Action::lambda:*]');
-    expect(grantsOf(app)).toContain('Agents/Tool/AgentInvoke: lambda:*');
+    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/ToolAgentInvokeA08FBC11::Action::lambda:*]');
+    expect(grantsOf(app)).toContain('Agents/ToolAgentInvokeA08FBC11: lambda:*');
   });
 
   test('any other resource type whose properties hold a policy naming the agent (ECR repository)', () => {
@@ -183,8 +183,8 @@ describe('other resource policies naming the agent role', () => {
     repo.addToResourcePolicy(
       new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(agent.roleArn)], actions: ['ecr:*'] }),
     );
-    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/Images::Action::ecr:*]');
-    expect(grantsOf(app)).toContain('Agents/Images: ecr:*');
+    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/Images2D38C313::Action::ecr:*]');
+    expect(grantsOf(app)).toContain('Agents/Images2D38C313: ecr:*');
   });
 
   test('a resource policy in another stack naming the agent through its exported ARN', () => {
