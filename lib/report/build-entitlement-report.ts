@@ -188,7 +188,10 @@ class AgentReader {
       );
     }
     const managedPolicies: ManagedPolicyAttachment[] = [
-      ...this.agent.unreadableManagedPolicies.map((arn) => ({ policy: renderIntrinsics(arn), readable: false })),
+      ...this.agent.unreadableManagedPolicies.map((arn) => ({
+        policy: renderIntrinsics(arn),
+        readable: false,
+      })),
       ...this.agent.managedPolicies.map((p) => ({ policy: this.placeholder(p), readable: true })),
     ];
     return { statements, policyPaths, managedPolicies };

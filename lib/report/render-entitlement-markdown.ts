@@ -1,4 +1,5 @@
 import { GUARD_RAILS } from '../identity/guard-rails';
+import { resourcePolicyGrantsSection, unattributedPoliciesSection } from './render-resource-policy-grants';
 import {
   AgentEntitlementRecord,
   ConditionMap,
@@ -60,6 +61,7 @@ export function renderEntitlementMarkdown(report: EntitlementReport): string {
     }
     out.push('');
     for (const a of report.agents) out.push(...agentSection(a));
+    out.push(...unattributedPoliciesSection(report));
   }
   out.push('## Acknowledged findings', '');
   if (report.acknowledgements.length === 0) {
@@ -272,6 +274,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
     for (const d of denies) out.push(denyRow(d));
     out.push('');
   }
+  out.push(...resourcePolicyGrantsSection(a));
   if (a.acknowledgedFindings.length > 0) {
     out.push('### Acknowledged findings', '');
     out.push(row(['Rule', 'Reason', 'Acknowledged at']), row(['---', '---', '---']));
@@ -300,11 +303,11 @@ function summarizeActions(list: string[]): string {
     : list.map(code).join(', ');
 }
 
-function actions(g: ScopedGrant): string {
+export function actions(g: ScopedGrant): string {
   return g.notActions ? `all but ${g.notActions.map(code).join(', ')}` : g.actions.map(code).join(', ');
 }
 
-function conditions(c: ConditionMap): string {
+export function conditions(c: ConditionMap): string {
   const parts: string[] = [];
   for (const [op, keys] of Object.entries(c)) {
     for (const [key, values] of Object.entries(keys))
@@ -324,7 +327,7 @@ function rotation(r: SecretRotationInfo | null): string {
   return `${every}${r.rotatedBy ? ` by ${code(r.rotatedBy)}` : ''}`;
 }
 
-function list(items: string[]): string {
+export function list(items: string[]): string {
   return items.map(code).join('<br>');
 }
 
@@ -354,12 +357,12 @@ function short(value: string): string {
   return region && !region.startsWith('${') ? `${region} ${rest}` : rest;
 }
 
-function row(cells: string[]): string {
+export function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
 /** A Markdown code span that survives a table cell. */
-function code(value: string): string {
+export function code(value: string): string {
   const v = value.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
   const fence = v.includes('`') ? '``' : '`';
   const pad = fence.length > 1 ? ' ' : '';
@@ -367,7 +370,7 @@ function code(value: string): string {
 }
 
 /** Plain text that survives a table cell. */
-function text(value: string): string {
+export function text(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

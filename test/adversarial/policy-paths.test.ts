@@ -96,9 +96,11 @@ describe('identity policies of every form reach the agent', () => {
 
     // THEN
     const ids = findingIdsOf(app);
-    expect(ids.some((id) => id.startsWith('AgentIdentity-VerifiablePolicies[') && id.includes('AmazonS3FullAccess'))).toBe(
-      true,
-    );
+    expect(
+      ids.some(
+        (id) => id.startsWith('AgentIdentity-VerifiablePolicies[') && id.includes('AmazonS3FullAccess'),
+      ),
+    ).toBe(true);
     const record = agentRecord(reportOf(app), 'acme-triage');
     expect(record.managedPolicies).toContainEqual({
       policy: expect.stringContaining('AmazonS3FullAccess'),
@@ -120,16 +122,18 @@ describe('a reference the reader cannot follow is a finding naming the policy', 
 
     // THEN
     const report = check(app);
-    expect(findingsAt(report, 'Other/Mystery').some((id) => id.startsWith('AgentIdentity-AttributablePolicies'))).toBe(
-      true,
-    );
+    expect(
+      findingsAt(report, 'Other/Mystery').some((id) => id.startsWith('AgentIdentity-AttributablePolicies')),
+    ).toBe(true);
   });
 
   test('an AWS::IAM::RolePolicy whose role name is a Fn::If', () => {
     // GIVEN
     const { app, agent } = tenantApp();
     const stack = Stack.of(agent);
-    const condition = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stack.region, 'x') });
+    const condition = new CfnCondition(stack, 'IsProd', {
+      expression: Fn.conditionEquals(stack.region, 'x'),
+    });
     new iam.CfnRolePolicy(stack, 'Conditional', {
       roleName: Fn.conditionIf(condition.logicalId, agent.role.roleName, 'other-role').toString(),
       policyName: 'conditional',
@@ -139,7 +143,9 @@ describe('a reference the reader cannot follow is a finding naming the policy', 
     // THEN
     const report = check(app);
     expect(
-      findingsAt(report, 'Agents/Conditional').some((id) => id.startsWith('AgentIdentity-AttributablePolicies')),
+      findingsAt(report, 'Agents/Conditional').some((id) =>
+        id.startsWith('AgentIdentity-AttributablePolicies'),
+      ),
     ).toBe(true);
   });
 
@@ -155,7 +161,9 @@ describe('a reference the reader cannot follow is a finding naming the policy', 
     // THEN
     const report = check(app);
     expect(
-      findingsAt(report, 'Agents/ByParameter').some((id) => id.startsWith('AgentIdentity-AttributablePolicies')),
+      findingsAt(report, 'Agents/ByParameter').some((id) =>
+        id.startsWith('AgentIdentity-AttributablePolicies'),
+      ),
     ).toBe(true);
   });
 

@@ -38,9 +38,9 @@ describe('bucket policies', () => {
     expect(
       ids.some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexData')),
     ).toBe(true);
-    expect(grantsOf(app).some((g) => g.startsWith('Agents/GlobexDataPolicy') && g.includes('s3:GetObject*'))).toBe(
-      true,
-    );
+    expect(
+      grantsOf(app).some((g) => g.startsWith('Agents/GlobexDataPolicy') && g.includes('s3:GetObject*')),
+    ).toBe(true);
   });
 
   test('a bucket policy naming one session of the agent role is a finding and reported', () => {
@@ -64,7 +64,9 @@ describe('bucket policies', () => {
     );
 
     // THEN
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::'))).toBe(true);
+    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::'))).toBe(
+      true,
+    );
     expect(grantsOf(app).some((g) => g.includes('s3:GetObject'))).toBe(true);
   });
 
@@ -101,9 +103,11 @@ describe('other resource policies naming the agent role', () => {
         resources: ['*'],
       }),
     );
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexKey'))).toBe(
-      true,
-    );
+    expect(
+      findingIdsOf(app).some((id) =>
+        id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexKey'),
+      ),
+    ).toBe(true);
     expect(grantsOf(app)).toContain('Agents/GlobexKey193C58BD: kms:Decrypt');
   });
 
@@ -111,22 +115,28 @@ describe('other resource policies naming the agent role', () => {
     const { app, stack, agent } = tenantApp();
     const queue = new sqs.Queue(stack, 'GlobexQueue');
     queue.grantConsumeMessages(new iam.ArnPrincipal(agent.roleArn));
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexQueue'))).toBe(
-      true,
-    );
-    expect(grantsOf(app).some((g) => g.startsWith('Agents/GlobexQueue') && g.includes('sqs:ReceiveMessage'))).toBe(
-      true,
-    );
+    expect(
+      findingIdsOf(app).some((id) =>
+        id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexQueue'),
+      ),
+    ).toBe(true);
+    expect(
+      grantsOf(app).some((g) => g.startsWith('Agents/GlobexQueue') && g.includes('sqs:ReceiveMessage')),
+    ).toBe(true);
   });
 
   test('an SNS topic policy', () => {
     const { app, stack, agent } = tenantApp();
     const topic = new sns.Topic(stack, 'GlobexTopic');
     topic.grantPublish(new iam.ArnPrincipal(agent.roleArn));
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexTopic'))).toBe(
+    expect(
+      findingIdsOf(app).some((id) =>
+        id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexTopic'),
+      ),
+    ).toBe(true);
+    expect(grantsOf(app).some((g) => g.startsWith('Agents/GlobexTopic') && g.includes('sns:Publish'))).toBe(
       true,
     );
-    expect(grantsOf(app).some((g) => g.startsWith('Agents/GlobexTopic') && g.includes('sns:Publish'))).toBe(true);
   });
 
   test('a Secrets Manager resource policy', () => {
@@ -139,9 +149,11 @@ describe('other resource policies naming the agent role', () => {
         resources: ['*'],
       }),
     );
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexSecret'))).toBe(
-      true,
-    );
+    expect(
+      findingIdsOf(app).some((id) =>
+        id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexSecret'),
+      ),
+    ).toBe(true);
     expect(grantsOf(app).some((g) => g.includes('secretsmanager:GetSecretValue'))).toBe(true);
   });
 
@@ -159,9 +171,11 @@ describe('other resource policies naming the agent role', () => {
         ],
       }),
     });
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexTable'))).toBe(
-      true,
-    );
+    expect(
+      findingIdsOf(app).some((id) =>
+        id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Agents/GlobexTable'),
+      ),
+    ).toBe(true);
     expect(grantsOf(app)).toContain('Agents/GlobexTable76F810CE: dynamodb:Scan');
   });
 
@@ -173,7 +187,9 @@ describe('other resource policies naming the agent role', () => {
       code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });
     fn.addPermission('AgentInvoke', { principal: new iam.ArnPrincipal(agent.roleArn), action: 'lambda:*' });
-    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/ToolAgentInvokeA08FBC11::Action::lambda:*]');
+    expect(findingIdsOf(app)).toContain(
+      'AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/ToolAgentInvokeA08FBC11::Action::lambda:*]',
+    );
     expect(grantsOf(app)).toContain('Agents/ToolAgentInvokeA08FBC11: lambda:*');
   });
 
@@ -183,7 +199,9 @@ describe('other resource policies naming the agent role', () => {
     repo.addToResourcePolicy(
       new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(agent.roleArn)], actions: ['ecr:*'] }),
     );
-    expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/Images2D38C313::Action::ecr:*]');
+    expect(findingIdsOf(app)).toContain(
+      'AgentIdentity-NoWildcardActions[ResourcePolicy::Agents/Images2D38C313::Action::ecr:*]',
+    );
     expect(grantsOf(app)).toContain('Agents/Images2D38C313: ecr:*');
   });
 
@@ -199,9 +217,9 @@ describe('other resource policies naming the agent role', () => {
         resources: [bucket.arnForObjects('*')],
       }),
     );
-    expect(findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Other/Shared'))).toBe(
-      true,
-    );
+    expect(
+      findingIdsOf(app).some((id) => id.startsWith('AgentIdentity-TenantAbac[ResourcePolicy::Other/Shared')),
+    ).toBe(true);
     expect(grantsOf(app).some((g) => g.startsWith('Other/Shared'))).toBe(true);
   });
 });

@@ -179,10 +179,7 @@ export class AppIndex {
     const tags = new Map<string, string>();
     for (const [key, value] of agent.tags) tags.set(key, flatten(value));
     const identityStatements = agent.identityPolicies.flatMap((p) =>
-      statementsOf(
-        p.document,
-        p.resource ? sourceOf(p.resource, agent) : `inline ${flatten(p.inlineName)}`,
-      ),
+      statementsOf(p.document, p.resource ? sourceOf(p.resource, agent) : `inline ${flatten(p.inlineName)}`),
     );
     const resourcePolicyStatements = resourcePolicyStatementsOf(agent);
     const boundary = agent.boundary ? this.byModel.get(agent.boundary) : undefined;
@@ -201,7 +198,9 @@ export class AppIndex {
 
 /** `AWS::IAM::Policy PolicyABC`, with the stack when the policy is in another stack than the role. */
 function sourceOf(policy: ModelResource, agent: AgentRoleModel): string {
-  return policy.stack === agent.role.stack ? `${policy.type} ${policy.logicalId}` : `${policy.type} ${policy.address}`;
+  return policy.stack === agent.role.stack
+    ? `${policy.type} ${policy.logicalId}`
+    : `${policy.type} ${policy.address}`;
 }
 
 function resourcePolicyStatementsOf(agent: AgentRoleModel): NormalizedStatement[] {

@@ -15,7 +15,8 @@ export function noWildcardActions(node: CfnResource, context: CheckContext): Nag
   const findings = new Set<string>();
   for (const s of role.statements) {
     if (s.effect !== 'Allow') continue;
-    for (const action of s.actions) if (isPattern(action)) findings.add(statementFinding(s, 'Action', action));
+    for (const action of s.actions)
+      if (isPattern(action)) findings.add(statementFinding(s, 'Action', action));
     if (s.notActions) findings.add(statementFinding(s, 'NotAction', s.notActions.join('+')));
     if (s.notResources) findings.add(statementFinding(s, 'NotResource', s.notResources.join('+')));
   }

@@ -46,7 +46,8 @@ export function tenantAbac(node: CfnResource, context: CheckContext): NagRuleRes
     ) {
       continue;
     }
-    for (const resource of s.resources) if (resource !== '*') findings.add(statementFinding(s, 'Resource', resource));
+    for (const resource of s.resources)
+      if (resource !== '*') findings.add(statementFinding(s, 'Resource', resource));
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
 }

@@ -64,7 +64,12 @@ const IDENTITY_POLICY_ROLES: Readonly<Record<string, { property: string; list: b
 };
 
 /** Identity policies of users and groups: no principal, never an agent's. */
-const NOT_RESOURCE_POLICIES = new Set(['AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy', 'AWS::IAM::User', 'AWS::IAM::Group']);
+const NOT_RESOURCE_POLICIES = new Set([
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+]);
 
 /** For `AWS::*::*Policy` resources: the property naming the resource the policy is attached to. */
 const ATTACHED_TO: Readonly<Record<string, string>> = {
@@ -120,8 +125,14 @@ export class AgentAttribution {
       if (roles) this.readIdentityPolicy(resource, roles.property, roles.list);
       else if (resource.type === 'AWS::Lambda::Permission') this.readLambdaPermission(resource);
       else if (resource.type === 'AWS::IAM::Role') {
-        if (!this.byRole.has(resource)) this.readDocuments(resource, resource.properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument');
-      } else if (!NOT_RESOURCE_POLICIES.has(resource.type)) this.readDocuments(resource, resource.properties, '');
+        if (!this.byRole.has(resource))
+          this.readDocuments(
+            resource,
+            resource.properties.AssumeRolePolicyDocument,
+            'AssumeRolePolicyDocument',
+          );
+      } else if (!NOT_RESOURCE_POLICIES.has(resource.type))
+        this.readDocuments(resource, resource.properties, '');
     }
   }
 
@@ -162,7 +173,9 @@ export class AgentAttribution {
     const value = policy.properties[property];
     if (value === undefined) return;
     const mayGrant = allowsAnything(policy.properties.PolicyDocument);
-    const names = list ? this.model.evaluateList(value, policy.stack) : [this.model.evaluate(value, policy.stack)];
+    const names = list
+      ? this.model.evaluateList(value, policy.stack)
+      : [this.model.evaluate(value, policy.stack)];
     if (!names) {
       if (mayGrant) this.unattribute(policy, property, value, 'a list the checks cannot read');
       return;
@@ -195,7 +208,9 @@ export class AgentAttribution {
         ? {
             Condition: {
               ...(p.SourceArn !== undefined ? { ArnLike: { 'aws:SourceArn': p.SourceArn } } : {}),
-              ...(p.SourceAccount !== undefined ? { StringEquals: { 'aws:SourceAccount': p.SourceAccount } } : {}),
+              ...(p.SourceAccount !== undefined
+                ? { StringEquals: { 'aws:SourceAccount': p.SourceAccount } }
+                : {}),
             },
           }
         : {}),
@@ -231,7 +246,12 @@ export class AgentAttribution {
       if (JSON.stringify(value).includes('Statement')) {
         const agents = this.model.referencedIn(value, holder.stack).filter((r) => this.byRole.has(r));
         if (agents.length > 0) {
-          this.unattribute(holder, path || 'PolicyDocument', value, 'a policy document built from intrinsics');
+          this.unattribute(
+            holder,
+            path || 'PolicyDocument',
+            value,
+            'a policy document built from intrinsics',
+          );
         }
       }
       return;
@@ -276,7 +296,12 @@ export class AgentAttribution {
     }
   }
 
-  private attributePrincipal(holder: ModelResource, statement: Json, principal: Json, resources: Json[]): void {
+  private attributePrincipal(
+    holder: ModelResource,
+    statement: Json,
+    principal: Json,
+    resources: Json[],
+  ): void {
     const target = this.model.rolesNamedBy(principal, holder.stack, 'principal');
     if (target.kind === 'unknown') {
       this.unattribute(holder, 'Principal', principal, target.why);
@@ -284,7 +309,8 @@ export class AgentAttribution {
     }
     for (const role of target.roles) {
       const agent = this.byRole.get(role);
-      if (agent && holder !== role) agent.resourcePolicyStatements.push({ holder, statement, principal, resources });
+      if (agent && holder !== role)
+        agent.resourcePolicyStatements.push({ holder, statement, principal, resources });
     }
   }
 

@@ -43,7 +43,8 @@ export function evaluate<S, R>(scope: EvaluationScope<S, R>, value: Json, stack:
   if (depth > MAX_DEPTH) return [unknown('reference chain too deep')];
   if (typeof value === 'string') return [value];
   if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return [unknown(`a list where a value was expected`)];
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return [unknown(`a list where a value was expected`)];
   const keys = Object.keys(value);
   if (keys.length !== 1) return [unknown('an object where a value was expected')];
   const [fn] = keys;
@@ -53,7 +54,8 @@ export function evaluate<S, R>(scope: EvaluationScope<S, R>, value: Json, stack:
       return reference(scope, String(arg), 'Ref', stack, depth);
     case 'Fn::GetAtt': {
       const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/);
-      if (typeof id !== 'string' || typeof attribute !== 'string') return [unknown('Fn::GetAtt with a computed name')];
+      if (typeof id !== 'string' || typeof attribute !== 'string')
+        return [unknown('Fn::GetAtt with a computed name')];
       return reference(scope, id, attribute, stack, depth);
     }
     case 'Fn::Join': {
@@ -113,13 +115,16 @@ export function literal<R>(parts: Parts<R>): string | undefined {
 
 /** The first part the evaluator could not follow, if any. */
 export function unknownPart<R>(parts: Parts<R>): { why: string } | undefined {
-  return parts.find((p): p is { kind: 'unknown'; why: string } => typeof p !== 'string' && p.kind === 'unknown');
+  return parts.find(
+    (p): p is { kind: 'unknown'; why: string } => typeof p !== 'string' && p.kind === 'unknown',
+  );
 }
 
 /** The resource attributes referenced in parts. */
 export function attributes<R>(parts: Parts<R>): Array<{ resource: R; attribute: string }> {
   return parts.filter(
-    (p): p is { kind: 'attribute'; resource: R; attribute: string } => typeof p !== 'string' && p.kind === 'attribute',
+    (p): p is { kind: 'attribute'; resource: R; attribute: string } =>
+      typeof p !== 'string' && p.kind === 'attribute',
   );
 }
 

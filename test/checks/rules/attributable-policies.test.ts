@@ -34,7 +34,10 @@ describe('AgentIdentity-AttributablePolicies', () => {
       roles: [Fn.importValue('RoleOfAnotherApp')],
       policyDocument: { Statement: [SEND] },
     });
-    new iam.CfnManagedPolicy(stack, 'ByParameter', { roles: [name.valueAsString], policyDocument: { Statement: [SEND] } });
+    new iam.CfnManagedPolicy(stack, 'ByParameter', {
+      roles: [name.valueAsString],
+      policyDocument: { Statement: [SEND] },
+    });
     const bucket = new s3.Bucket(stack, 'Data');
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
