@@ -205,6 +205,19 @@ describe('other resource policies naming the agent role', () => {
     expect(grantsOf(app)).toContain('Agents/Images2D38C313: ecr:*');
   });
 
+  test("another role's trust policy naming the agent lets it assume that role: reported", () => {
+    const { app, stack, agent } = tenantApp();
+    new iam.Role(stack, 'Admin', {
+      assumedBy: new iam.ArnPrincipal(agent.roleArn),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+    });
+    const grants = agentRecord(reportOf(app), 'acme-triage').resourcePolicyGrants ?? [];
+    expect(grants.map((g) => [g.sourceType, g.actions.join(',')])).toContainEqual([
+      'AWS::IAM::Role',
+      'sts:AssumeRole',
+    ]);
+  });
+
   test('a resource policy in another stack naming the agent through its exported ARN', () => {
     const { app, agent } = tenantApp();
     const other = new Stack(app, 'Other', { env: ENV });

@@ -125,12 +125,13 @@ export class AgentAttribution {
       if (roles) this.readIdentityPolicy(resource, roles.property, roles.list);
       else if (resource.type === 'AWS::Lambda::Permission') this.readLambdaPermission(resource);
       else if (resource.type === 'AWS::IAM::Role') {
-        if (!this.byRole.has(resource))
-          this.readDocuments(
-            resource,
-            resource.properties.AssumeRolePolicyDocument,
-            'AssumeRolePolicyDocument',
-          );
+        // another role's trust policy naming an agent lets the agent assume it (delegation);
+        // an agent's own trust is who may assume it, not a grant to it (skipped by holder)
+        this.readDocuments(
+          resource,
+          resource.properties.AssumeRolePolicyDocument,
+          'AssumeRolePolicyDocument',
+        );
       } else if (!NOT_RESOURCE_POLICIES.has(resource.type))
         this.readDocuments(resource, resource.properties, '');
     }
