@@ -4,7 +4,7 @@
  * role is named by reference, by literal name, or through another stack's export. A reference the
  * reader cannot follow is a finding naming the policy, never ignored.
  */
-import { CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ENV, check, findingsAt, handWrittenRole } from '../checks/fixtures';
@@ -71,6 +71,20 @@ describe('identity policies of every form reach the agent', () => {
     // THEN
     expect(findingIdsOf(app)).toContain('AgentIdentity-NoWildcardActions[Action::dynamodb:*]');
     expect(identityActions(agentRecord(reportOf(app), 'acme-triage'))).toContain('dynamodb:*');
+  });
+
+  test('a policy in a nested stack on the role passed in as a nested stack parameter (checks)', () => {
+    // GIVEN
+    const { app, stack, agent } = tenantApp();
+    const nested = new NestedStack(stack, 'Tools');
+    iam.Role.fromRoleArn(nested, 'Imported', agent.roleArn).addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:*'], resources: ['*'] }),
+    );
+
+    // THEN
+    const ids = findingIdsOf(app);
+    expect(ids).toContain('AgentIdentity-NoWildcardActions[Action::kms:*]');
+    expect(ids.filter((id) => id.startsWith('AgentIdentity-AttributablePolicies'))).toEqual([]);
   });
 
   test('a policy in another stack naming a hand-written agent role by its literal name', () => {

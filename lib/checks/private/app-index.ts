@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   AgentAttribution,
@@ -80,7 +80,7 @@ export class AppIndex {
           if (!ids) nodes.set(stack, (ids = new Map()));
           ids.set(logicalId, c);
         }
-      } else if (c instanceof CfnOutput && c.exportName !== undefined) {
+      } else if (c instanceof CfnOutput && (c.exportName !== undefined || Stack.of(c).nested)) {
         const stack = Stack.of(c);
         Object.assign(templateOf(stack).outputs, render(c, stack)?.Outputs ?? {});
       }
@@ -89,6 +89,7 @@ export class AppIndex {
       id: stack.node.path,
       name: stack.stackName,
       template: { Resources: t.resources, Outputs: t.outputs },
+      ...nestedIn(stack),
     }));
     this.model = new TemplateModel(inputs);
     const stacks = [...templates.keys()];
@@ -212,6 +213,14 @@ function resourcePolicyStatementsOf(agent: AgentRoleModel): NormalizedStatement[
       resourcePolicy: g.holder.address,
     }));
   });
+}
+
+/** For a nested stack: where its `AWS::CloudFormation::Stack` resource sits in the parent. */
+function nestedIn(stack: Stack): Pick<ModelStackInput, 'parent'> {
+  const resource = stack.nested ? (stack as NestedStack).nestedStackResource : undefined;
+  const parent = stack.nestedStackParent;
+  if (!resource || !parent) return {};
+  return { parent: { id: parent.node.path, logicalId: parent.resolve(resource.logicalId) } };
 }
 
 function render(c: CfnResource | CfnOutput, stack: Stack): Json {

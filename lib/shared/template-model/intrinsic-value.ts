@@ -28,6 +28,10 @@ export interface EvaluationScope<S, R> {
    * name), so `Fn::Split` / `Fn::Select` over it can be followed; undefined to keep it opaque.
    */
   expand(resource: R, attribute: string): Parts<R> | undefined;
+  /** The value a nested stack's parent passes for one of its parameters, if known. */
+  parameter(stack: S, name: string): { readonly stack: S; readonly value: Json } | undefined;
+  /** The value of a nested stack's output read by `Fn::GetAtt <stack resource>.Outputs.<name>`, if known. */
+  output(resource: R, attribute: string): { readonly stack: S; readonly value: Json } | undefined;
 }
 
 /** Wraps a scalar in an array; `undefined` and `null` become `[]`. */
@@ -141,8 +145,13 @@ function reference<S, R>(
 ): Parts<R> {
   if (id.startsWith('AWS::')) return [{ kind: 'pseudo', name: id }];
   const resource = scope.resource(stack, id);
-  if (!resource) return [unknown(`Ref ${id}, a parameter or a name outside the template`)];
-  if (depth > MAX_DEPTH) return [{ kind: 'attribute', resource, attribute }];
+  if (!resource) {
+    const passed = attribute === 'Ref' ? scope.parameter(stack, id) : undefined;
+    if (passed) return evaluate(scope, passed.value, passed.stack, depth + 1);
+    return [unknown(`Ref ${id}, a parameter or a name outside the template`)];
+  }
+  const output = scope.output(resource, attribute);
+  if (output) return evaluate(scope, output.value, output.stack, depth + 1);
   return scope.expand(resource, attribute) ?? [{ kind: 'attribute', resource, attribute }];
 }
 

@@ -15,8 +15,14 @@ export interface ModelStackInput {
   readonly id: string;
   /** The stack's name, used in sources such as `Agents/BucketPolicy1234`. */
   readonly name: string;
-  /** The template (at least `Resources`; `Outputs` for exports). */
+  /** The template (at least `Resources`; `Outputs` for exports and nested stack outputs). */
   readonly template: Json;
+  /**
+   * For a nested stack: the parent stack's id and the logical id of its `AWS::CloudFormation::Stack`
+   * resource there, so parameters and outputs can be followed between them.
+   * @default - a top-level stack
+   */
+  readonly parent?: { readonly id: string; readonly logicalId: string };
 }
 
 /** A stack of the model. */
@@ -53,6 +59,9 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
   private readonly exports = new Map<string, { stack: ModelStack; value: Json }>();
   /** Roles by literal `RoleName`. */
   private readonly rolesByName = new Map<string, ModelResource[]>();
+  /** Nested stack -> its resource in the parent; and back. */
+  private readonly parentResource = new Map<ModelStack, ModelResource>();
+  private readonly nestedStack = new Map<ModelResource, ModelStack>();
 
   constructor(inputs: readonly ModelStackInput[]) {
     for (const input of inputs) {
@@ -82,6 +91,28 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
         if (typeof name === 'string') this.exports.set(name, { stack, value: output.Value });
       }
     }
+    const byId = new Map(this.stacks.map((s) => [s.id, s]));
+    inputs.forEach((input, i) => {
+      const resource = input.parent
+        ? byId.get(input.parent.id)?.resources.get(input.parent.logicalId)
+        : undefined;
+      if (!resource) return;
+      this.parentResource.set(this.stacks[i], resource);
+      this.nestedStack.set(resource, this.stacks[i]);
+    });
+  }
+
+  public parameter(stack: ModelStack, name: string): { stack: ModelStack; value: Json } | undefined {
+    const parent = this.parentResource.get(stack);
+    const value = parent?.properties.Parameters?.[name];
+    return parent && value !== undefined ? { stack: parent.stack, value } : undefined;
+  }
+
+  public output(resource: ModelResource, attribute: string): { stack: ModelStack; value: Json } | undefined {
+    const nested = this.nestedStack.get(resource);
+    const name = /^Outputs\.(.+)$/.exec(attribute)?.[1];
+    const value = nested && name !== undefined ? nested.template?.Outputs?.[name]?.Value : undefined;
+    return nested && value !== undefined ? { stack: nested, value } : undefined;
   }
 
   /** Every resource of a type, across all stacks. */
