@@ -64,15 +64,15 @@ export function buildEntitlementReport(
   // one reader of the templates, shared with the checks: references resolved across stacks, every
   // identity and resource policy path attributed to its agent role
   const model = new TemplateModel(
-    templates.map((t) => ({ id: t.stackName, name: t.stackName, template: t.template ?? {} })),
+    templates.map((t, i) => ({ id: String(i), name: t.stackName, template: t.template ?? {} })),
   );
   const attribution = new AgentAttribution(model);
-  const byName = new Map(templates.map((t) => [t.stackName, t]));
+  const byId = new Map(templates.map((t, i) => [String(i), t]));
   const agents: AgentEntitlementRecord[] = [];
   for (const agent of attribution.agents) {
-    const stack = byName.get(agent.role.stack.id)!;
+    const stack = byId.get(agent.role.stack.id)!;
     const tags = roleTags(stack.template.Resources[agent.role.logicalId]);
-    agents.push(new AgentReader(stack, templates, byName, agent, tags, acks).read());
+    agents.push(new AgentReader(stack, templates, byId, agent, tags, acks).read());
   }
   agents.sort((a, b) => a.agentName.localeCompare(b.agentName) || a.stackName.localeCompare(b.stackName));
   const unattributed: UnattributedPolicy[] =
@@ -116,7 +116,7 @@ class AgentReader {
   constructor(
     private readonly stack: StackTemplate,
     private readonly all: StackTemplate[],
-    private readonly byName: ReadonlyMap<string, StackTemplate>,
+    private readonly byId: ReadonlyMap<string, StackTemplate>,
     private readonly agent: AgentRoleModel,
     private readonly tags: Record<string, string>,
     private readonly acks: AcknowledgedFinding[],
@@ -524,7 +524,7 @@ class AgentReader {
   }
 
   private pathOfResource(resource: ModelResource): string | undefined {
-    const stack = this.byName.get(resource.stack.id);
+    const stack = this.byId.get(resource.stack.id);
     return stack ? constructPathOf(stack, resource.logicalId) : undefined;
   }
 }
