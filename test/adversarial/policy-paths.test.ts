@@ -139,6 +139,13 @@ describe('a reference the reader cannot follow is a finding naming the policy', 
     expect(
       findingsAt(report, 'Other/Mystery').some((id) => id.startsWith('AgentIdentity-AttributablePolicies')),
     ).toBe(true);
+    expect(reportOf(app).unattributedPolicies).toContainEqual(
+      expect.objectContaining({
+        resource: 'Other/Mystery',
+        property: 'Roles',
+        value: '${ImportValue:SomeoneElsesRoleName}',
+      }),
+    );
   });
 
   test('an AWS::IAM::RolePolicy whose role name is a Fn::If', () => {
