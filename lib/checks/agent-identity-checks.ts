@@ -5,6 +5,7 @@ import { failAt, show } from '../shared/errors';
 import { AppIndex } from './private/app-index';
 import { CheckContext } from './private/context';
 import { actionsExist } from './rules/actions-exist';
+import { attributablePolicies } from './rules/attributable-policies';
 import { auditTrail } from './rules/audit-trail';
 import { bedrockExactModels } from './rules/bedrock-exact-models';
 import { guardrailRequired } from './rules/guardrail-required';
@@ -202,6 +203,14 @@ const RULES: readonly RuleSpec[] = [
     explanation:
       'A permit must name the tools (AgentCore::Action::"<target>___<tool>"), one gateway (resource ==) and the caller (a principal or a condition on it); otherwise one prompt-injected agent calls tools granted to none.',
     rule: toolPermitScope,
+  },
+  {
+    name: 'AttributablePolicies',
+    level: NagMessageLevel.ERROR,
+    info: 'A policy may grant an agent role access through a reference the checks cannot follow.',
+    explanation:
+      'The checks judge every policy that reaches an agent role: identity policies naming it and resource policies naming it (or its sessions) as principal. A role or principal given by Fn::If, a parameter, an import of another app, a custom resource, or principal "*" narrowed by aws:PrincipalArn / aws:PrincipalTag cannot be attributed, so it is reported on the resource holding the policy. Name the role by reference or literal ARN, or acknowledge with the reason.',
+    rule: attributablePolicies,
   },
 ];
 

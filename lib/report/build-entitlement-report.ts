@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { GUARD_RAILS } from '../identity/guard-rails';
 import { AgentTagKeys } from '../shared/tag-keys';
+import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
 import {
   AcknowledgedFinding,
@@ -16,10 +17,12 @@ import {
   GuardrailPinEntitlement,
   ManagedPolicyAttachment,
   ModelEntitlement,
+  ResourcePolicyGrant,
   ScopedGrant,
   SecretEntitlement,
   SecretRotationInfo,
   TrustGrant,
+  UnattributedPolicy,
 } from './entitlement-report-schema';
 import { matchesPattern } from './iam-pattern';
 import { leadingLogicalId, refersTo, renderIntrinsics, renderList } from './render-intrinsics';
@@ -59,22 +62,36 @@ export function buildEntitlementReport(
   acknowledgements: AcknowledgedFinding[] = [],
 ): EntitlementReport {
   const acks = acknowledgements.map(normalizeAcknowledgement).sort(compareJson);
+  // one reader of the templates, shared with the checks: references resolved across stacks, every
+  // identity and resource policy path attributed to its agent role
+  const model = new TemplateModel(
+    templates.map((t, i) => ({ id: String(i), name: t.stackName, template: t.template ?? {} })),
+  );
+  const attribution = new AgentAttribution(model);
+  const byId = new Map(templates.map((t, i) => [String(i), t]));
   const agents: AgentEntitlementRecord[] = [];
-  for (const stack of templates) {
-    const resources: Record<string, any> = stack.template?.Resources ?? {};
-    for (const [logicalId, resource] of Object.entries(resources)) {
-      if (resource?.Type !== 'AWS::IAM::Role') continue;
-      const tags = roleTags(resource);
-      if (tags[AgentTagKeys.AGENT] === undefined) continue;
-      agents.push(new AgentReader(stack, templates, logicalId, tags, acks).read());
-    }
+  for (const agent of attribution.agents) {
+    const stack = byId.get(agent.role.stack.id)!;
+    const tags = roleTags(stack.template.Resources[agent.role.logicalId]);
+    agents.push(new AgentReader(stack, templates, byId, agent, tags, acks).read());
   }
   agents.sort((a, b) => a.agentName.localeCompare(b.agentName) || a.stackName.localeCompare(b.stackName));
+  const unattributed: UnattributedPolicy[] =
+    agents.length > 0
+      ? attribution.unattributed.map((u) => ({
+          resource: u.resource.address,
+          type: u.resource.type,
+          property: u.property,
+          value: renderIntrinsics(u.value),
+          reason: u.why,
+        }))
+      : [];
   return {
     schemaVersion: ENTITLEMENT_REPORT_SCHEMA_VERSION,
     generator: ENTITLEMENT_REPORT_GENERATOR,
     agents: withToolEntitlements(agents, templates),
     acknowledgements: acks,
+    ...(unattributed.length > 0 ? { unattributedPolicies: sortJson(unattributed) } : {}),
   };
 }
 
@@ -95,21 +112,25 @@ type Category = 'data' | 'model' | 'secret' | 'other';
 class AgentReader {
   private readonly resources: Record<string, any>;
   private readonly role: any;
+  private readonly logicalId: string;
 
   constructor(
     private readonly stack: StackTemplate,
     private readonly all: StackTemplate[],
-    private readonly logicalId: string,
+    private readonly byId: ReadonlyMap<string, StackTemplate>,
+    private readonly agent: AgentRoleModel,
     private readonly tags: Record<string, string>,
     private readonly acks: AcknowledgedFinding[],
   ) {
     this.resources = stack.template.Resources ?? {};
-    this.role = this.resources[logicalId];
+    this.logicalId = agent.role.logicalId;
+    this.role = this.resources[this.logicalId];
   }
 
   public read(): AgentEntitlementRecord {
     const props = this.role.Properties ?? {};
-    const { statements, policyIds, managedPolicies } = this.identityStatements();
+    const { statements, policyPaths, managedPolicies } = this.identityStatements();
+    const resourcePolicyGrants = this.resourcePolicyGrants();
     const allows = statements.filter((s) => s.effect === 'Allow');
     const denies = statements.filter((s) => s.effect === 'Deny').map(toDeny);
     const boundary = this.boundary();
@@ -140,64 +161,78 @@ class AgentReader {
       permissionsBoundary: boundary,
       managedPolicies: sortJson(managedPolicies),
       auditTrails: this.auditTrails(),
-      acknowledgedFindings: this.acknowledged([this.logicalId, ...policyIds]),
+      acknowledgedFindings: this.acknowledged([this.pathOf(this.logicalId), ...policyPaths]),
+      ...(resourcePolicyGrants.length > 0 ? { resourcePolicyGrants } : {}),
     };
   }
 
-  /** Every identity-policy statement of the role, with where it lives. */
+  /** Every identity-policy statement of the role, with where it lives (read by the shared attribution). */
   private identityStatements(): {
     statements: NormalStatement[];
-    policyIds: string[];
+    policyPaths: Array<string | undefined>;
     managedPolicies: ManagedPolicyAttachment[];
   } {
-    const props = this.role.Properties ?? {};
     const statements: NormalStatement[] = [];
-    const policyIds: string[] = [];
-    const managedPolicies: ManagedPolicyAttachment[] = [];
-    for (const p of asArray(props.Policies)) {
+    const policyPaths: Array<string | undefined> = [];
+    for (const p of this.agent.identityPolicies) {
+      if (!p.resource) {
+        statements.push(...normalizeDocument(p.document, `inline policy ${renderIntrinsics(p.inlineName)}`));
+        continue;
+      }
+      const sameStack = p.resource.stack === this.agent.role.stack;
+      if (p.resource.type !== 'AWS::IAM::ManagedPolicy') policyPaths.push(this.pathOfResource(p.resource));
       statements.push(
-        ...normalizeDocument(p?.PolicyDocument, `inline policy ${renderIntrinsics(p?.PolicyName)}`),
+        ...normalizeDocument(
+          p.document,
+          `${p.resource.type} ${sameStack ? p.resource.logicalId : p.resource.address}`,
+        ),
       );
     }
-    const attachedByArn = new Set<string>();
-    for (const arn of asArray(props.ManagedPolicyArns)) {
-      const ref = typeof arn === 'object' && arn !== null ? arn.Ref : undefined;
-      const target = ref !== undefined ? this.resources[ref] : undefined;
-      if (target?.Type === 'AWS::IAM::ManagedPolicy') {
-        attachedByArn.add(ref);
-      } else {
-        managedPolicies.push({ policy: renderIntrinsics(arn), readable: false });
-      }
-    }
-    for (const [id, res] of Object.entries(this.resources)) {
-      if (res?.Type === 'AWS::IAM::Policy' && refersTo(res.Properties?.Roles, this.logicalId)) {
-        policyIds.push(id);
-        statements.push(...normalizeDocument(res.Properties?.PolicyDocument, `AWS::IAM::Policy ${id}`));
-      }
-      if (
-        res?.Type === 'AWS::IAM::ManagedPolicy' &&
-        (attachedByArn.has(id) || refersTo(res.Properties?.Roles, this.logicalId))
-      ) {
-        managedPolicies.push({ policy: `\${${id}}`, readable: true });
-        statements.push(
-          ...normalizeDocument(res.Properties?.PolicyDocument, `AWS::IAM::ManagedPolicy ${id}`),
-        );
-      }
-    }
-    return { statements, policyIds, managedPolicies };
+    const managedPolicies: ManagedPolicyAttachment[] = [
+      ...this.agent.unreadableManagedPolicies.map((arn) => ({
+        policy: renderIntrinsics(arn),
+        readable: false,
+      })),
+      ...this.agent.managedPolicies.map((p) => ({ policy: this.placeholder(p), readable: true })),
+    ];
+    return { statements, policyPaths, managedPolicies };
+  }
+
+  /** `${LogicalId}` for a resource of the role's stack, `${Stack/LogicalId}` for another stack's. */
+  private placeholder(resource: ModelResource): string {
+    return resource.stack === this.agent.role.stack ? `\${${resource.logicalId}}` : `\${${resource.address}}`;
+  }
+
+  /** Grants to the agent made by resource policies naming its role or sessions. */
+  private resourcePolicyGrants(): ResourcePolicyGrant[] {
+    const grants = this.agent.resourcePolicyStatements.flatMap((g) => {
+      const statement = { ...g.statement };
+      if (g.statement.NotResource === undefined) statement.Resource = g.resources;
+      return normalizeDocument({ Statement: [statement] }, `${g.holder.type} ${g.holder.address}`).map(
+        (s): ResourcePolicyGrant => ({
+          ...toGrant(s, s.actions, s.resources),
+          sourceResource: g.holder.address,
+          sourceType: g.holder.type,
+          principal: renderIntrinsics(g.principal),
+        }),
+      );
+    });
+    return sortJson(grants);
   }
 
   private boundary(): BoundaryEntitlement | null {
     const value = this.role.Properties?.PermissionsBoundary;
     if (value === undefined) return null;
-    const ref = typeof value === 'object' && value !== null ? value.Ref : undefined;
-    const target = ref !== undefined ? this.resources[ref] : undefined;
-    if (target?.Type !== 'AWS::IAM::ManagedPolicy') {
+    const target = this.agent.boundary;
+    if (!target) {
       return { policy: renderIntrinsics(value), readable: false, allows: [], denies: [] };
     }
-    const statements = normalizeDocument(target.Properties?.PolicyDocument, `boundary ${ref}`);
+    const statements = normalizeDocument(
+      target.properties.PolicyDocument,
+      `boundary ${target.stack === this.agent.role.stack ? target.logicalId : target.address}`,
+    );
     return {
-      policy: `\${${ref}}`,
+      policy: this.placeholder(target),
       readable: true,
       allows: sortJson(
         statements.filter((s) => s.effect === 'Allow').map((s) => toGrant(s, s.actions, s.resources)),
@@ -476,9 +511,9 @@ class AgentReader {
     return sortJson(coverage);
   }
 
-  /** Acknowledgements made on the given resources or any of their ancestors. */
-  private acknowledged(logicalIds: string[]): AcknowledgedFinding[] {
-    const paths = logicalIds.map((id) => this.pathOf(id)).filter((p): p is string => p !== undefined);
+  /** Acknowledgements made on the given construct paths (of resources) or any of their ancestors. */
+  private acknowledged(resourcePaths: Array<string | undefined>): AcknowledgedFinding[] {
+    const paths = resourcePaths.filter((p): p is string => p !== undefined);
     return this.acks.filter((a) =>
       paths.some(
         (p) => a.acknowledgedAt === '' || p === a.acknowledgedAt || p.startsWith(`${a.acknowledgedAt}/`),
@@ -487,11 +522,20 @@ class AgentReader {
   }
 
   private pathOf(logicalId: string): string | undefined {
-    const fromMap = this.stack.constructPaths?.[logicalId];
-    if (fromMap !== undefined) return fromMap;
-    const meta = this.resources[logicalId]?.Metadata?.['aws:cdk:path'];
-    return typeof meta === 'string' ? meta : undefined;
+    return constructPathOf(this.stack, logicalId);
   }
+
+  private pathOfResource(resource: ModelResource): string | undefined {
+    const stack = this.byId.get(resource.stack.id);
+    return stack ? constructPathOf(stack, resource.logicalId) : undefined;
+  }
+}
+
+function constructPathOf(stack: StackTemplate, logicalId: string): string | undefined {
+  const fromMap = stack.constructPaths?.[logicalId];
+  if (fromMap !== undefined) return fromMap;
+  const meta = stack.template?.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
+  return typeof meta === 'string' ? meta : undefined;
 }
 
 interface Building {

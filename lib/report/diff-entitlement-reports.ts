@@ -22,6 +22,8 @@ export enum ChangeKind {
   SECRET_REMOVED = 'secret-removed',
   PERMISSION_ADDED = 'permission-added',
   PERMISSION_REMOVED = 'permission-removed',
+  RESOURCE_POLICY_GRANT_ADDED = 'resource-policy-grant-added',
+  RESOURCE_POLICY_GRANT_REMOVED = 'resource-policy-grant-removed',
   ACTION_ADDED = 'action-added',
   ACTION_REMOVED = 'action-removed',
   CONDITION_LOOSENED = 'condition-loosened',
@@ -199,6 +201,7 @@ function atomsOf(agent: AgentEntitlementRecord): Atom[] {
   for (const m of agent.models) add(`${m.kind}`, m.resource, m.grants);
   for (const s of agent.secrets) add('secret', s.secret, s.grants);
   add('permission', undefined, agent.otherPermissions);
+  for (const g of agent.resourcePolicyGrants ?? []) add(RESOURCE_POLICY, g.sourceResource, [g]);
   return atoms;
 }
 
@@ -248,7 +251,13 @@ function compareAccess(before: Atom[], after: Atom[], push: Push, boundary = fal
   }
 }
 
+/** Category of the atoms of grants made by resource policies; their entry is the resource holding the policy. */
+const RESOURCE_POLICY = 'resource policy';
+
 function entryKind(category: string, widened: boolean): ChangeKind {
+  if (category === RESOURCE_POLICY) {
+    return widened ? ChangeKind.RESOURCE_POLICY_GRANT_ADDED : ChangeKind.RESOURCE_POLICY_GRANT_REMOVED;
+  }
   if (category === 'data store') return widened ? ChangeKind.STORE_ADDED : ChangeKind.STORE_REMOVED;
   if (category === 'secret') return widened ? ChangeKind.SECRET_ADDED : ChangeKind.SECRET_REMOVED;
   if (category === 'permission') return widened ? ChangeKind.PERMISSION_ADDED : ChangeKind.PERMISSION_REMOVED;
@@ -269,6 +278,8 @@ function describeAtoms(kind: ChangeKind, category: string, entry: string, atoms:
     [ChangeKind.MODEL_REMOVED]: `${category} removed`,
     [ChangeKind.PERMISSION_ADDED]: 'new permission',
     [ChangeKind.PERMISSION_REMOVED]: 'permission removed',
+    [ChangeKind.RESOURCE_POLICY_GRANT_ADDED]: 'new grant by the resource policy of',
+    [ChangeKind.RESOURCE_POLICY_GRANT_REMOVED]: 'grant removed from the resource policy of',
     [ChangeKind.ACTION_ADDED]: `new actions on ${category}`,
     [ChangeKind.ACTION_REMOVED]: `actions removed from ${category}`,
     [ChangeKind.CONDITION_LOOSENED]: `conditions loosened on ${category}`,

@@ -223,6 +223,35 @@ export interface ToolEntitlement {
   readonly policy: string;
 }
 
+/**
+ * Part of an Allow statement of a resource policy whose principal is the agent's role or one of its
+ * sessions: a bucket, key, queue, topic, secret or table policy, a Lambda permission, another role's
+ * trust policy, or any other resource whose properties hold a policy document. `resources` is the
+ * statement's `Resource`, or the resource holding the policy when the statement has none or `*`.
+ */
+export interface ResourcePolicyGrant extends ScopedGrant {
+  /** `<stack>/<logicalId>` of the resource that holds the policy, e.g. `Data/SharedBucketPolicy1A2B3C4D`. */
+  readonly sourceResource: string;
+  /** CloudFormation type of that resource, e.g. `AWS::S3::BucketPolicy`. */
+  readonly sourceType: string;
+  /** The principal as written: the role's ARN, or one of its session ARNs. */
+  readonly principal: string;
+}
+
+/** A policy that may grant an agent access through a reference the reader cannot follow. */
+export interface UnattributedPolicy {
+  /** `<stack>/<logicalId>` of the resource holding the policy. */
+  readonly resource: string;
+  /** CloudFormation type of that resource. */
+  readonly type: string;
+  /** The property holding the reference: `Roles`, `RoleName`, `Principal`, `NotPrincipal` or `PolicyDocument`. */
+  readonly property: string;
+  /** The reference, rendered. */
+  readonly value: string;
+  /** Why it cannot be attributed. */
+  readonly reason: string;
+}
+
 /** Everything one agent (a role tagged `ai:agent`) is entitled to. */
 export interface AgentEntitlementRecord {
   /** Value of the `ai:agent` tag. */
@@ -277,6 +306,12 @@ export interface AgentEntitlementRecord {
    * @default - absent when the agent is granted no tools
    */
   readonly tools?: ToolEntitlement[];
+  /**
+   * Grants to the agent made by resource policies naming its role or sessions, sorted; the field is
+   * present only when there is at least one.
+   * @default - none
+   */
+  readonly resourcePolicyGrants?: ResourcePolicyGrant[];
 }
 
 /** The whole report: `agent-entitlements.json`. */
@@ -289,4 +324,11 @@ export interface EntitlementReport {
   readonly agents: AgentEntitlementRecord[];
   /** Every acknowledgement in the app, whether or not it concerns an agent. */
   readonly acknowledgements: AcknowledgedFinding[];
+  /**
+   * Policies that may reach an agent through a reference the reader cannot follow (the checks
+   * report each as `AgentIdentity-AttributablePolicies`); present only in an app with agents and
+   * at least one such policy.
+   * @default - none
+   */
+  readonly unattributedPolicies?: UnattributedPolicy[];
 }

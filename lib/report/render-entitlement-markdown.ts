@@ -1,4 +1,5 @@
 import { GUARD_RAILS } from '../identity/guard-rails';
+import { resourcePolicyGrantsSection, unattributedPoliciesSection } from './render-resource-policy-grants';
 import {
   AgentEntitlementRecord,
   ConditionMap,
@@ -61,6 +62,7 @@ export function renderEntitlementMarkdown(report: EntitlementReport): string {
     }
     out.push('');
     for (const a of report.agents) out.push(...agentSection(a));
+    out.push(...unattributedPoliciesSection(report));
   }
   out.push('## Acknowledged findings', '');
   if (report.acknowledgements.length === 0) {
@@ -275,6 +277,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
     for (const d of denies) out.push(denyRow(d));
     out.push('');
   }
+  out.push(...resourcePolicyGrantsSection(a));
   if (a.acknowledgedFindings.length > 0) {
     out.push('### Acknowledged findings', '');
     out.push(row(['Rule', 'Reason', 'Acknowledged at']), row(['---', '---', '---']));
@@ -303,11 +306,11 @@ function summarizeActions(list: string[]): string {
     : list.map(code).join(', ');
 }
 
-function actions(g: ScopedGrant): string {
+export function actions(g: ScopedGrant): string {
   return g.notActions ? `all but ${g.notActions.map(code).join(', ')}` : g.actions.map(code).join(', ');
 }
 
-function conditions(c: ConditionMap): string {
+export function conditions(c: ConditionMap): string {
   const parts: string[] = [];
   for (const [op, keys] of Object.entries(c)) {
     for (const [key, values] of Object.entries(keys))
@@ -327,7 +330,7 @@ function rotation(r: SecretRotationInfo | null): string {
   return `${every}${r.rotatedBy ? ` by ${code(r.rotatedBy)}` : ''}`;
 }
 
-function list(items: string[]): string {
+export function list(items: string[]): string {
   return items.map(code).join('<br>');
 }
 
@@ -370,7 +373,7 @@ export function code(value: string): string {
 }
 
 /** Plain text that survives a table cell. */
-function text(value: string): string {
+export function text(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

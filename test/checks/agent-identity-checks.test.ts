@@ -1,7 +1,7 @@
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -166,6 +166,15 @@ describe('each kind of violation, injected into a clean app, is reported by exac
           statement: agentcore.PolicyStatement.fromCedar(
             'permit(principal, action, resource is AgentCore::Gateway);',
           ),
+        }),
+    ],
+    [
+      'AttributablePolicies',
+      (c) =>
+        new iam.CfnPolicy(c.stack, 'ByImport', {
+          policyName: 'by-import',
+          roles: [Fn.importValue('RoleNameOfAnotherApp')],
+          policyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] },
         }),
     ],
   ];

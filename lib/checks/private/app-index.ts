@@ -1,20 +1,15 @@
-import { CfnOutput, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AgentTagKeys } from '../../shared/tag-keys';
-import { Json, NormalizedStatement, asArray, flatten, statementsOf } from './policy';
-
-/** Resource types the checks read; others are never rendered. */
-const INDEXED_TYPES = new Set([
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::SecretsManager::Secret',
-  'AWS::SecretsManager::RotationSchedule',
-  'AWS::CloudTrail::Trail',
-  'AWS::S3::Bucket',
-  'AWS::BedrockAgentCore::Gateway',
-  'AWS::BedrockAgentCore::Policy',
-]);
+import {
+  AgentAttribution,
+  AgentRoleModel,
+  ModelResource,
+  ModelStack,
+  ModelStackInput,
+  TemplateModel,
+  UnattributedReference,
+} from '../../shared/template-model';
+import { Json, NormalizedStatement, flatten, statementsOf } from './policy';
 
 /** One resource as CloudFormation will get it: its template entry, resolved in its stack. */
 export interface IndexedResource {
@@ -23,6 +18,8 @@ export interface IndexedResource {
   readonly logicalId: string;
   readonly type: string;
   readonly properties: Json;
+  /** `<stack name>/<logical id>`, how findings and the report name the resource. */
+  readonly address: string;
 }
 
 /** An agent role (an `AWS::IAM::Role` tagged `ai:agent`) with every policy that reaches it. */
@@ -30,44 +27,101 @@ export interface AgentRole {
   readonly resource: IndexedResource;
   /** Tag values, resolved and flattened to strings. */
   readonly tags: Map<string, string>;
-  /** Statements of every identity policy of the role (inline, attached, managed). */
+  /**
+   * Every statement that grants or denies the role something: its identity policies, then the
+   * Allow statements of resource policies naming the role (see `resourcePolicyStatements`). Rules
+   * judge them all; a statement from a resource policy carries `resourcePolicy`.
+   */
   readonly statements: NormalizedStatement[];
+  /** Statements of the role's identity policies (inline, `AWS::IAM::Policy`, managed, `AWS::IAM::RolePolicy`). */
+  readonly identityStatements: NormalizedStatement[];
+  /** Allow statements of resource policies whose principal is the role or one of its sessions. */
+  readonly resourcePolicyStatements: NormalizedStatement[];
   /** Statements of the trust policy. */
   readonly trust: NormalizedStatement[];
   /** Managed policy ARNs the checks cannot read (AWS managed, imported or literal ARNs). */
   readonly unreadableManagedPolicies: string[];
+  /** The permissions boundary policy, when it is defined in the app. */
+  readonly boundary?: IndexedResource;
 }
 
 type Renderable = { _toCloudFormation(): Json };
 
 /**
- * The resolved template entries of an app's resources that the checks need, built once per
- * validation run. Everything is read from what the stacks will hand CloudFormation (the L1
- * rendering including overrides and tags, resolved), so hand-written roles and roles made by
- * our constructs are judged the same way.
+ * The app as CloudFormation will get it, built once per validation run: every resource of every
+ * stack rendered from the construct tree (the L1 rendering including overrides and tags,
+ * resolved) into templates, read by the same `TemplateModel` and `AgentAttribution` the
+ * entitlement report reads the synthesized files with — so what the pack judges and what the
+ * report shows cannot disagree. Hand-written roles and policies are judged like the library's.
  */
 export class AppIndex {
+  private readonly model: TemplateModel;
+  private readonly attribution: AgentAttribution;
   private readonly byNode = new Map<CfnResource, IndexedResource>();
-  private readonly byStack = new Map<Stack, Map<string, IndexedResource>>();
-  private readonly byType = new Map<string, IndexedResource[]>();
-  private readonly exports = new Map<string, { stack: Stack; value: Json }>();
+  private readonly byModel = new Map<ModelResource, IndexedResource>();
+  private readonly stackOf = new Map<Stack, ModelStack>();
   private readonly agentRoles = new Map<CfnResource, AgentRole | null>();
 
   constructor(scope: IConstruct) {
+    const templates = new Map<Stack, { resources: Record<string, Json>; outputs: Record<string, Json> }>();
+    const nodes = new Map<Stack, Map<string, CfnResource>>();
+    const templateOf = (stack: Stack) => {
+      let t = templates.get(stack);
+      if (!t) templates.set(stack, (t = { resources: {}, outputs: {} }));
+      return t;
+    };
     for (const c of scope.node.root.node.findAll()) {
-      if (CfnResource.isCfnResource(c) && INDEXED_TYPES.has(c.cfnResourceType)) this.add(c);
-      else if (c instanceof CfnOutput) this.addExport(c);
+      if (CfnResource.isCfnResource(c)) {
+        const stack = Stack.of(c);
+        const rendered = render(c, stack)?.Resources ?? {};
+        for (const [logicalId, entry] of Object.entries<Json>(rendered)) {
+          templateOf(stack).resources[logicalId] = entry;
+          let ids = nodes.get(stack);
+          if (!ids) nodes.set(stack, (ids = new Map()));
+          ids.set(logicalId, c);
+        }
+      } else if (c instanceof CfnOutput && (c.exportName !== undefined || Stack.of(c).nested)) {
+        const stack = Stack.of(c);
+        Object.assign(templateOf(stack).outputs, render(c, stack)?.Outputs ?? {});
+      }
     }
+    const inputs: ModelStackInput[] = [...templates].map(([stack, t]) => ({
+      id: stack.node.path,
+      name: stack.stackName,
+      template: { Resources: t.resources, Outputs: t.outputs },
+      ...nestedIn(stack),
+    }));
+    this.model = new TemplateModel(inputs);
+    const stacks = [...templates.keys()];
+    this.model.stacks.forEach((modelStack, i) => {
+      const stack = stacks[i];
+      this.stackOf.set(stack, modelStack);
+      for (const resource of modelStack.resources.values()) {
+        const node = nodes.get(stack)?.get(resource.logicalId);
+        if (!node) continue;
+        const indexed: IndexedResource = {
+          node,
+          stack,
+          logicalId: resource.logicalId,
+          type: resource.type,
+          properties: resource.properties,
+          address: resource.address,
+        };
+        this.byNode.set(node, indexed);
+        this.byModel.set(resource, indexed);
+      }
+    });
+    this.attribution = new AgentAttribution(this.model);
   }
 
-  /** The indexed entry of a resource, if it is of an indexed type. */
+  /** The indexed entry of a resource. */
   public of(node: CfnResource): IndexedResource | undefined {
     return this.byNode.get(node);
   }
 
-  /** Every indexed resource of a type, across all stacks of the app. */
+  /** Every resource of a type, across all stacks of the app. */
   public resources(type: string): IndexedResource[] {
-    return this.byType.get(type) ?? [];
+    return this.model.resourcesOf(type).map((r) => this.byModel.get(r)!);
   }
 
   /**
@@ -75,31 +129,19 @@ export class AppIndex {
    * `Fn::ImportValue` of an export of another stack of the app.
    */
   public target(value: Json, from: Stack): IndexedResource | undefined {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    if (typeof value.Ref === 'string') return this.byStack.get(from)?.get(value.Ref);
-    if ('Fn::GetAtt' in value) {
-      const [id] = asArray<Json>(value['Fn::GetAtt']);
-      return typeof id === 'string' ? this.byStack.get(from)?.get(id) : undefined;
-    }
-    if ('Fn::ImportValue' in value) {
-      const exported = this.exports.get(flatten(value['Fn::ImportValue']));
-      return exported ? this.target(exported.value, exported.stack) : undefined;
-    }
-    return undefined;
+    const stack = this.stackOf.get(from);
+    const target = stack ? this.model.target(value, stack) : undefined;
+    return target ? this.byModel.get(target) : undefined;
   }
 
   /** Every resource referenced anywhere inside a value (e.g. a `Fn::Join` building an ARN). */
   public referencedIn(value: Json, from: Stack): IndexedResource[] {
-    const found: IndexedResource[] = [];
-    const visit = (v: Json): void => {
-      if (!v || typeof v !== 'object') return;
-      if (Array.isArray(v)) return v.forEach(visit);
-      const t = this.target(v, from);
-      if (t) found.push(t);
-      else Object.values(v).forEach(visit);
-    };
-    visit(value);
-    return found;
+    const stack = this.stackOf.get(from);
+    if (!stack) return [];
+    return this.model
+      .referencedIn(value, stack)
+      .map((r) => this.byModel.get(r))
+      .filter((r): r is IndexedResource => r !== undefined);
   }
 
   /** The agent role a node is, or undefined when it is not a role tagged `ai:agent`. */
@@ -110,95 +152,82 @@ export class AppIndex {
 
   /** Every agent role of the app. */
   public allAgentRoles(): AgentRole[] {
-    return this.resources('AWS::IAM::Role')
-      .map((r) => this.agentRole(r.node))
+    return this.attribution.agents
+      .map((a) => this.byModel.get(a.role))
+      .map((r) => (r ? this.agentRole(r.node) : undefined))
       .filter((r): r is AgentRole => r !== undefined);
   }
 
-  private add(node: CfnResource): void {
-    const stack = Stack.of(node);
-    const rendered = stack.resolve((node as unknown as Renderable)._toCloudFormation()) as Json;
-    const [logicalId, entry] = Object.entries<Json>(rendered?.Resources ?? {})[0] ?? [];
-    if (!logicalId) return;
-    const resource: IndexedResource = {
-      node,
-      stack,
-      logicalId,
-      type: entry.Type,
-      properties: entry.Properties ?? {},
-    };
-    this.byNode.set(node, resource);
-    this.byType.set(resource.type, [...(this.byType.get(resource.type) ?? []), resource]);
-    let ids = this.byStack.get(stack);
-    if (!ids) {
-      ids = new Map();
-      this.byStack.set(stack, ids);
-    }
-    ids.set(logicalId, resource);
+  /** Whether the app has at least one agent role. */
+  public hasAgentRoles(): boolean {
+    return this.attribution.agents.length > 0;
   }
 
-  private addExport(output: CfnOutput): void {
-    if (output.exportName === undefined) return;
-    const stack = Stack.of(output);
-    try {
-      const rendered = stack.resolve((output as unknown as Renderable)._toCloudFormation()) as Json;
-      for (const out of Object.values<Json>(rendered?.Outputs ?? {})) {
-        const name = out?.Export?.Name;
-        if (typeof name === 'string') this.exports.set(name, { stack, value: out.Value });
-      }
-    } catch {
-      // an output that cannot be rendered yet (unresolved cross-stack value) exports nothing we can follow
-    }
+  /** Policies held by a node that may reach an agent role through a reference the checks cannot follow. */
+  public unattributedOf(node: CfnResource): readonly UnattributedReference[] {
+    const indexed = this.byNode.get(node);
+    if (!indexed) return [];
+    const resource = this.stackOf.get(indexed.stack)?.resources.get(indexed.logicalId);
+    return resource ? this.attribution.unattributedOf(resource) : [];
   }
 
   private buildAgentRole(node: CfnResource): AgentRole | undefined {
     const resource = this.byNode.get(node);
     if (!resource || resource.type !== 'AWS::IAM::Role') return undefined;
-    const props = resource.properties;
+    const modelResource = this.stackOf.get(resource.stack)?.resources.get(resource.logicalId);
+    const agent = modelResource ? this.attribution.agentOf(modelResource) : undefined;
+    if (!agent) return undefined;
     const tags = new Map<string, string>();
-    for (const t of asArray<Json>(props.Tags)) {
-      if (typeof t?.Key === 'string') tags.set(t.Key, flatten(t.Value));
-    }
-    if (!tags.has(AgentTagKeys.AGENT)) return undefined;
-
-    const statements: NormalizedStatement[] = [];
-    for (const p of asArray<Json>(props.Policies)) {
-      statements.push(...statementsOf(p?.PolicyDocument, `inline ${flatten(p?.PolicyName)}`));
-    }
-    const attached = new Set<IndexedResource>();
-    for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
-      for (const policy of this.resources(type)) {
-        const roles = asArray<Json>(policy.properties.Roles);
-        if (roles.some((r) => this.refersToRole(r, policy.stack, resource))) attached.add(policy);
-      }
-    }
-    const unreadableManagedPolicies: string[] = [];
-    for (const arn of asArray<Json>(props.ManagedPolicyArns)) {
-      const target = this.target(arn, resource.stack);
-      if (target?.type === 'AWS::IAM::ManagedPolicy') attached.add(target);
-      else unreadableManagedPolicies.push(flatten(arn));
-    }
-    for (const policy of attached) {
-      statements.push(
-        ...statementsOf(policy.properties.PolicyDocument, `${policy.type} ${policy.logicalId}`),
-      );
-    }
+    for (const [key, value] of agent.tags) tags.set(key, flatten(value));
+    const identityStatements = agent.identityPolicies.flatMap((p) =>
+      statementsOf(p.document, p.resource ? sourceOf(p.resource, agent) : `inline ${flatten(p.inlineName)}`),
+    );
+    const resourcePolicyStatements = resourcePolicyStatementsOf(agent);
+    const boundary = agent.boundary ? this.byModel.get(agent.boundary) : undefined;
     return {
       resource,
       tags,
-      statements,
-      trust: statementsOf(props.AssumeRolePolicyDocument, 'trust policy'),
-      unreadableManagedPolicies,
+      statements: [...identityStatements, ...resourcePolicyStatements],
+      identityStatements,
+      resourcePolicyStatements,
+      trust: statementsOf(resource.properties.AssumeRolePolicyDocument, 'trust policy'),
+      unreadableManagedPolicies: agent.unreadableManagedPolicies.map(flatten),
+      ...(boundary ? { boundary } : {}),
     };
   }
+}
 
-  /** True when a value in a policy's `Roles` names `role`: a reference to it, or its literal name. */
-  private refersToRole(value: Json, from: Stack, role: IndexedResource): boolean {
-    const target = this.target(value, from);
-    if (target) return target === role;
-    const name = role.properties.RoleName;
-    return (
-      typeof value === 'string' && typeof name === 'string' && !Token.isUnresolved(name) && value === name
-    );
+/** `AWS::IAM::Policy PolicyABC`, with the stack when the policy is in another stack than the role. */
+function sourceOf(policy: ModelResource, agent: AgentRoleModel): string {
+  return policy.stack === agent.role.stack
+    ? `${policy.type} ${policy.logicalId}`
+    : `${policy.type} ${policy.address}`;
+}
+
+function resourcePolicyStatementsOf(agent: AgentRoleModel): NormalizedStatement[] {
+  return agent.resourcePolicyStatements.flatMap((g) => {
+    const statement = { ...g.statement, Principal: { AWS: g.principal } };
+    if (g.statement.NotResource === undefined) statement.Resource = g.resources;
+    return statementsOf({ Statement: [statement] }, `${g.holder.type} ${g.holder.address}`).map((s) => ({
+      ...s,
+      resourcePolicy: g.holder.address,
+    }));
+  });
+}
+
+/** For a nested stack: where its `AWS::CloudFormation::Stack` resource sits in the parent. */
+function nestedIn(stack: Stack): Pick<ModelStackInput, 'parent'> {
+  const resource = stack.nested ? (stack as NestedStack).nestedStackResource : undefined;
+  const parent = stack.nestedStackParent;
+  if (!resource || !parent) return {};
+  return { parent: { id: parent.node.path, logicalId: parent.resolve(resource.logicalId) } };
+}
+
+function render(c: CfnResource | CfnOutput, stack: Stack): Json {
+  try {
+    return stack.resolve((c as unknown as Renderable)._toCloudFormation());
+  } catch {
+    // an element that cannot be rendered (e.g. an unresolved cross-stack value before synth) is left out
+    return undefined;
   }
 }

@@ -1,7 +1,8 @@
 import { matchingActions } from '../../shared/iam-catalog';
+import { Json, asArray } from '../../shared/template-model';
 
-/** A value of a resolved CloudFormation template: literals, arrays, objects and intrinsics. */
-export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { Json };
+export { asArray };
 
 /** One statement of a resolved policy document, normalized. */
 export interface NormalizedStatement {
@@ -22,6 +23,12 @@ export interface NormalizedStatement {
   readonly principal?: Json;
   /** NotPrincipal element (trust policies only). */
   readonly notPrincipal?: Json;
+  /**
+   * Set on a statement of a resource policy naming an agent role: the resource holding the policy,
+   * as `<stack name>/<logical id>`.
+   * @default - the statement is from an identity policy
+   */
+  readonly resourcePolicy?: string;
 }
 
 /** One `operator / key / values` triple of a statement's `Condition`. */
@@ -29,12 +36,6 @@ export interface ConditionEntry {
   readonly operator: string;
   readonly key: string;
   readonly values: string[];
-}
-
-/** Wraps a scalar in an array; `undefined` becomes `[]`. */
-export function asArray<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
 }
 
 /**
@@ -151,6 +152,17 @@ export function findingPart(value: string): string {
 /** Builds a finding id from parts joined by `::`. */
 export function finding(...parts: string[]): string {
   return parts.map(findingPart).join('::');
+}
+
+/**
+ * Builds the finding id of a statement: for a statement of a resource policy, prefixed with
+ * `ResourcePolicy::<stack>/<logical id>` of the resource holding it, so the finding names where the
+ * grant lives (and is acknowledged separately from the same grant in an identity policy).
+ */
+export function statementFinding(statement: NormalizedStatement, ...parts: string[]): string {
+  return statement.resourcePolicy !== undefined
+    ? finding('ResourcePolicy', statement.resourcePolicy, ...parts)
+    : finding(...parts);
 }
 
 /** Splits an ARN (possibly with flattened tokens) into its six parts; undefined when not an ARN. */

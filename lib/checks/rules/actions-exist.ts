@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { actionExists, matchingActions } from '../../shared/iam-catalog';
 import { CheckContext } from '../private/context';
-import { finding, isPattern } from '../private/policy';
+import { isPattern, statementFinding } from '../private/policy';
 
 /**
  * AgentIdentity-ActionsExist: every action in an agent role's policies (Allow and Deny, `Action`
@@ -20,7 +20,7 @@ export function actionsExist(node: CfnResource, context: CheckContext): NagRuleR
     for (const action of [...s.actions, ...(s.notActions ?? [])]) {
       if (action === '*') continue;
       const known = isPattern(action) ? matchingActions(action).length > 0 : actionExists(action);
-      if (!known) findings.add(finding('Action', action));
+      if (!known) findings.add(statementFinding(s, 'Action', action));
     }
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;

@@ -5,9 +5,9 @@ import {
   NormalizedStatement,
   actionCovers,
   conditionsOn,
-  finding,
   isNarrowingOperator,
   parseArn,
+  statementFinding,
 } from '../private/policy';
 
 /** The actions that run a model (Converse / ConverseStream are authorized by these two). */
@@ -44,13 +44,13 @@ export function bedrockExactModels(node: CfnResource, context: CheckContext): Na
       const arn = parseArn(resource);
       if (!arn) continue;
       if (/[*?]/.test(arn.resource)) {
-        findings.add(finding('Resource', resource));
+        findings.add(statementFinding(s, 'Resource', resource));
       } else if (
         arn.resource.startsWith('foundation-model/') &&
         !viaProfile &&
         outside(arn.region, stackRegion)
       ) {
-        findings.add(finding('CrossRegion', resource));
+        findings.add(statementFinding(s, 'CrossRegion', resource));
       }
     }
   }

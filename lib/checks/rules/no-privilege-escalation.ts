@@ -7,8 +7,8 @@ import {
   NormalizedStatement,
   conditionsOn,
   expandAction,
-  finding,
   isNarrowingOperator,
+  statementFinding,
 } from '../private/policy';
 
 export { ESCALATION_ACTIONS };
@@ -36,7 +36,7 @@ export function noPrivilegeEscalation(node: CfnResource, context: CheckContext):
     if (s.effect !== 'Allow') continue;
     for (const written of s.actions) {
       if (expandAction(written).some((action) => escalates(action, s)))
-        findings.add(finding('Action', written));
+        findings.add(statementFinding(s, 'Action', written));
     }
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;

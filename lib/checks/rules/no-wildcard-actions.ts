@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CheckContext } from '../private/context';
-import { finding, isPattern } from '../private/policy';
+import { isPattern, statementFinding } from '../private/policy';
 
 /**
  * AgentIdentity-NoWildcardActions: an agent role's Allow statements name exact actions — no
@@ -15,9 +15,10 @@ export function noWildcardActions(node: CfnResource, context: CheckContext): Nag
   const findings = new Set<string>();
   for (const s of role.statements) {
     if (s.effect !== 'Allow') continue;
-    for (const action of s.actions) if (isPattern(action)) findings.add(finding('Action', action));
-    if (s.notActions) findings.add(finding('NotAction', s.notActions.join('+')));
-    if (s.notResources) findings.add(finding('NotResource', s.notResources.join('+')));
+    for (const action of s.actions)
+      if (isPattern(action)) findings.add(statementFinding(s, 'Action', action));
+    if (s.notActions) findings.add(statementFinding(s, 'NotAction', s.notActions.join('+')));
+    if (s.notResources) findings.add(statementFinding(s, 'NotResource', s.notResources.join('+')));
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
 }

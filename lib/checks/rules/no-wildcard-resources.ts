@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { matchingActions } from '../../shared/iam-catalog';
 import { CheckContext } from '../private/context';
-import { finding } from '../private/policy';
+import { statementFinding } from '../private/policy';
 
 /**
  * AgentIdentity-NoWildcardResources: an Allow statement of an agent role may use `Resource: *`
@@ -20,7 +20,7 @@ export function noWildcardResources(node: CfnResource, context: CheckContext): N
     if (s.effect !== 'Allow' || !s.resources.includes('*')) continue;
     for (const action of s.actions) {
       if (action === '*' || matchingActions(action).some((a) => a.resourceTypes.length > 0)) {
-        findings.add(finding('Action', action));
+        findings.add(statementFinding(s, 'Action', action));
       }
     }
   }

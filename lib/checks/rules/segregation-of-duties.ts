@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CheckContext } from '../private/context';
-import { NormalizedStatement, actionCovers, finding, parseArn } from '../private/policy';
+import { NormalizedStatement, actionCovers, parseArn, statementFinding } from '../private/policy';
 
 /** A change that one identity proposes and another must approve. */
 export interface DutyPair {
@@ -72,7 +72,13 @@ export function segregationOfDuties(node: CfnResource, context: CheckContext): N
     for (const p of grants(allows, pair.propose)) {
       for (const a of grants(allows, pair.approve)) {
         if (pair.samePipeline && !samePipeline(p.statement, a.statement)) continue;
-        findings.add(finding(pair.id, `${p.written}+${a.written}`));
+        findings.add(
+          statementFinding(
+            p.statement.resourcePolicy !== undefined ? p.statement : a.statement,
+            pair.id,
+            `${p.written}+${a.written}`,
+          ),
+        );
       }
     }
   }

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { AgentTagKeys } from '../../shared/tag-keys';
 import { CheckContext } from '../private/context';
-import { NormalizedStatement, finding, flatten, isNarrowingOperator } from '../private/policy';
+import { NormalizedStatement, flatten, isNarrowingOperator, statementFinding } from '../private/policy';
 
 /** Services whose resources hold tenant data. */
 export const DATA_STORE_SERVICES: readonly string[] = [
@@ -46,7 +46,8 @@ export function tenantAbac(node: CfnResource, context: CheckContext): NagRuleRes
     ) {
       continue;
     }
-    for (const resource of s.resources) if (resource !== '*') findings.add(finding('Resource', resource));
+    for (const resource of s.resources)
+      if (resource !== '*') findings.add(statementFinding(s, 'Resource', resource));
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
 }
