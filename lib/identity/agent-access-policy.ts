@@ -3,13 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { failAt } from '../shared/errors';
 import { AgentGrantSharing } from './agent-grant-sharing';
+import { GUARD_RAIL_POLICIES } from './guard-rails';
 
 /** IAM's limit on the inline policies of one role, less room for the policy name. */
 export const INLINE_POLICY_BUDGET = 10_000;
 /** IAM's limit on one customer managed policy (6,144), less room for its envelope. */
 export const MANAGED_POLICY_BUDGET = 6_000;
-/** Managed policies a role may carry by default (10), less the shared guard-rail policy. */
-const MAX_OVERFLOW_POLICIES = 9;
+/** Managed policies a role may carry by default (10), less the shared guard-rail policies. */
+const MAX_OVERFLOW_POLICIES = 10 - GUARD_RAIL_POLICIES.length;
 const INLINE_POLICY_NAME = 'AgentAccess';
 
 /** An agent's grants as one minimized document, with its resolved JSON (its size and identity). */

@@ -22,7 +22,7 @@ describe('AgentIdentity-NoPrivilegeEscalation', () => {
       }),
     );
     agent.addToAgentPolicy(
-      new iam.PolicyStatement({ actions: ['iam:GetRole', 'sts:AssumeRole'], resources: [role] }),
+      new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [role] }),
     );
     // WHEN / THEN
     expect(findingsFor(check(app), RULE)).toEqual([]);
