@@ -157,10 +157,12 @@ function tagProblems(store: StoreKind, grantee: Grantee): string[] {
   const tags = DataTags.lookup(store.scope);
   const name = `${store.kind} ${store.scope.node.path}`;
   if (!tags) {
+    if (DataTags.isTaggedOutsideThisApp(store.scope)) return []; // declared: the conditions decide at run time
     return [
       `${grantee.who} is granted ${name}, which carries no DataTags: the grant's classification (and tenant) conditions ` +
         `could never match, so it would deny everything; tag it with DataTags.of(store).apply({ tenant, classification }) ` +
-        `— for a store imported from elsewhere (fromBucketName, another stack), apply states the tags its owner set (nothing is written)`,
+        `— for a store imported from elsewhere (fromBucketName, another stack), apply states the tags its owner set (nothing is written), ` +
+        `or DataTags.of(store).taggedOutsideThisApp() leaves them to run time`,
     ];
   }
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Resource, Tags, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { DataClassification, classificationRank } from '../identity/data-classification';
@@ -26,6 +26,7 @@ export interface DataTagsProps {
 
 const TAG_PRIORITY = 1000;
 const records = new WeakMap<IConstruct, DataTagsProps>();
+const taggedElsewhere = new WeakSet<IConstruct>();
 
 /**
  * Tags data stores with the ABAC attributes agents' grants are conditioned on, the way `Tags.of`
@@ -55,7 +56,36 @@ export class DataTags {
     return undefined;
   }
 
+  /**
+   * True when `scope` (or an ancestor) was declared with `taggedOutsideThisApp()`: its tags are set
+   * by its owner and only known at run time.
+   */
+  public static isTaggedOutsideThisApp(scope: IConstruct): boolean {
+    return scope.node.scopes.some((c) => taggedElsewhere.has(c));
+  }
+
   private constructor(private readonly scope: IConstruct) {}
+
+  /**
+   * Declares that a store imported into this app (`Bucket.fromBucketName`, `Table.fromTableArn`,
+   * ...) is tagged by its owner elsewhere, with tags this app does not know. Grants on it are then
+   * not checked at synth (a warning says so): only the IAM conditions and the tenant fence decide,
+   * at run time. Without this (or `apply`), a grant on a store that carries no DataTags fails synth,
+   * because its conditions could never match. Prefer `apply` with the tags the owner set.
+   */
+  public taggedOutsideThisApp(): void {
+    if (Resource.isOwnedResource(this.scope)) {
+      failAt(
+        this.scope,
+        'taggedOutsideThisApp is for stores imported from elsewhere; this store is created in this app, tag it with DataTags.of(store).apply({ tenant, classification })',
+      );
+    }
+    taggedElsewhere.add(this.scope);
+    Annotations.of(this.scope).addWarningV2(
+      'cdk-agent-identity:tagged-outside-this-app',
+      'this store is tagged outside this app: grants to it are not checked against its tenant and classification at synth',
+    );
+  }
 
   /** Applies `ai:tenant` / `ai:classification` and enables the tag-based access the service needs. */
   public apply(props: DataTagsProps): void {

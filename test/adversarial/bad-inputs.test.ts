@@ -60,6 +60,28 @@ describe('a grant on a store that carries no DataTags', () => {
   });
 });
 
+describe('a store declared as tagged outside this app', () => {
+  test('an imported store may leave its tags to run time, with a warning', () => {
+    const { stack } = newStack();
+    const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'partner-drop');
+    DataTags.of(imported).taggedOutsideThisApp();
+    tenantAgent(stack).grantData(DataStore.s3Bucket(imported), DataAccess.READ);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Imported',
+      Match.stringLikeRegexp('tagged outside this app'),
+    );
+  });
+
+  test('a store created in this app cannot skip its tags that way', () => {
+    const { stack } = newStack();
+    const bucket = new s3.Bucket(stack, 'Own');
+    expect(() => DataTags.of(bucket).taggedOutsideThisApp()).toThrow(
+      /TestStack\/Own: taggedOutsideThisApp is for stores imported from elsewhere/,
+    );
+  });
+});
+
 describe('S3 prefixes that do not mean what they say', () => {
   test.each([
     ['', /prefix "" is empty/],
