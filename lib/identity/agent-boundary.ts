@@ -7,6 +7,7 @@ import {
   AGENT_SERVICES,
   GUARD_RAILS,
   GUARD_RAIL_POLICIES,
+  GUARD_RAIL_POLICIES_WITHIN_CEILING,
   guardRailStatement,
 } from './guard-rails';
 
@@ -34,10 +35,9 @@ export class AgentBoundary extends Construct {
 
   /** The managed policy used as the permissions boundary of every agent role. */
   public readonly boundary: iam.ManagedPolicy;
-  /** The first managed policy of guard rails (see `guardRailPolicies` for all of them). */
+  /** The managed policy of guard rails every agent role carries. */
   public readonly guardRails: iam.ManagedPolicy;
-  /** Every managed policy of guard rails, each attached to every agent role. */
-  public readonly guardRailPolicies: iam.ManagedPolicy[];
+  private beyondCeiling?: iam.ManagedPolicy[];
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -61,15 +61,39 @@ export class AgentBoundary extends Construct {
       ...Object.fromEntries(AGENT_SERVICES.map((s) => [`AwsSolutions-IAM5[Action::${s}:*]`, ceiling])),
       'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': ceiling,
     });
-    this.guardRailPolicies = GUARD_RAIL_POLICIES.map(
-      (rails, i) =>
-        new iam.ManagedPolicy(this, i === 0 ? 'GuardRails' : `GuardRails${i + 1}`, {
-          description: `cdk-agent-identity: explicit denies every AI agent of this stack carries${
-            GUARD_RAIL_POLICIES.length > 1 ? ` (part ${i + 1} of ${GUARD_RAIL_POLICIES.length})` : ''
-          }`,
+    const within = this.policies(0, GUARD_RAIL_POLICIES_WITHIN_CEILING);
+    if (within.length !== 1) {
+      throw new Error('the guard rails within the ceiling must fit one managed policy');
+    }
+    this.guardRails = within[0];
+  }
+
+  /**
+   * The guard-rail policies an agent role carries: the rails of the services the ceiling lets
+   * through on every role; for a role without the boundary also the rails beyond the ceiling
+   * (created on first use, so a stack whose agents all keep the boundary has none of them).
+   */
+  public guardRailPoliciesFor(bounded: boolean): iam.ManagedPolicy[] {
+    if (bounded) return [this.guardRails];
+    this.beyondCeiling ??= this.policies(GUARD_RAIL_POLICIES_WITHIN_CEILING, GUARD_RAIL_POLICIES.length);
+    return [this.guardRails, ...this.beyondCeiling];
+  }
+
+  /** The managed policies this construct has made: the boundary and the guard-rail policies. */
+  public get policyCount(): number {
+    return 2 + (this.beyondCeiling?.length ?? 0);
+  }
+
+  private policies(from: number, to: number): iam.ManagedPolicy[] {
+    return GUARD_RAIL_POLICIES.slice(from, to).map(
+      (rails, k) =>
+        new iam.ManagedPolicy(this, from + k === 0 ? 'GuardRails' : `GuardRails${from + k + 1}`, {
+          description:
+            from + k === 0
+              ? 'cdk-agent-identity: explicit denies every AI agent of this stack carries'
+              : `cdk-agent-identity: explicit denies beyond the boundary's ceiling, for AI agents of this stack without the boundary (part ${from + k})`,
           statements: rails.map(guardRailStatement),
         }),
     );
-    this.guardRails = this.guardRailPolicies[0];
   }
 }

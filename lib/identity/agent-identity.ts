@@ -143,7 +143,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       maxSessionDuration:
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
-      managedPolicies: [...guardRails.guardRailPolicies],
+      managedPolicies: guardRails.guardRailPoliciesFor(this.permissionsBoundary !== undefined),
     });
     this.accessPolicy = new AgentAccessPolicy(this, this.role);
     acknowledgeFindings(this.role, {

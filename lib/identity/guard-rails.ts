@@ -277,10 +277,19 @@ export function guardRailStatement(rail: GuardRail): iam.PolicyStatement {
 export const GUARD_RAIL_POLICY_BUDGET = 6_000;
 
 /**
- * The guard rails grouped into managed policies, in order, each within
- * {@link GUARD_RAIL_POLICY_BUDGET} characters (as IAM counts them: JSON without whitespace).
+ * The guard rails grouped into managed policies, each within {@link GUARD_RAIL_POLICY_BUDGET}
+ * characters (as IAM counts them: JSON without whitespace). The first holds every rail of the
+ * services the ceiling lets through and goes on every agent role; the others hold the rails
+ * beyond the ceiling and go only on roles without the boundary (a bounded role cannot use those
+ * services at all).
  */
-export const GUARD_RAIL_POLICIES: readonly (readonly GuardRail[])[] = pack(GUARD_RAILS);
+export const GUARD_RAIL_POLICIES: readonly (readonly GuardRail[])[] = [
+  ...pack(GUARD_RAILS.filter((r) => !r.beyondCeiling)),
+  ...pack(GUARD_RAILS.filter((r) => r.beyondCeiling)),
+];
+
+/** How many of {@link GUARD_RAIL_POLICIES} every agent role carries (the rest: roles without the boundary). */
+export const GUARD_RAIL_POLICIES_WITHIN_CEILING = pack(GUARD_RAILS.filter((r) => !r.beyondCeiling)).length;
 
 /** The guard rails as deny statements. */
 export function guardRailStatements(): iam.PolicyStatement[] {

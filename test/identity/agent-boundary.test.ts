@@ -26,12 +26,22 @@ function synthAgents() {
     tenant: 'acme',
   });
   agent.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
+  new AgentIdentity(stack, 'Unbounded', {
+    agentName: 'unbounded',
+    runtime: AgentRuntime.lambda(),
+    tenant: 'acme',
+    boundaryOptOutReason: 'vendor runtime attaches its own boundary',
+  });
   const template = Template.fromStack(stack).toJSON();
-  return { template, role: rolePolicies(template, agentRoleId(template, 'over-granted')) };
+  return {
+    template,
+    role: rolePolicies(template, agentRoleId(template, 'over-granted')),
+    unbounded: rolePolicies(template, agentRoleId(template, 'unbounded')),
+  };
 }
 
 describe('AgentBoundary', () => {
-  const { template, role } = synthAgents();
+  const { template, role, unbounded } = synthAgents();
   const policies = Object.entries<Json>(template.Resources).filter(
     ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy',
   );
@@ -47,9 +57,19 @@ describe('AgentBoundary', () => {
       expect({ id, fits: size <= MANAGED_POLICY_LIMIT }).toEqual({ id, fits: true });
   });
 
-  test('every guard rail is attached to the role, in one of its managed policies', () => {
-    const sids = role.identityPolicies.flatMap((p) => p.policy.Statement.map((s: Json) => s.Sid));
-    expect(sids).toEqual(expect.arrayContaining(GUARD_RAILS.map((r) => r.sid)));
+  const sidsOf = (policies: { policy: Json }[]) =>
+    policies.flatMap((p) => p.policy.Statement.map((s: Json) => s.Sid));
+
+  test('a role without the boundary carries every guard rail; a bounded role those within the ceiling, twice', () => {
+    expect(sidsOf(unbounded.identityPolicies)).toEqual(expect.arrayContaining(GUARD_RAILS.map((r) => r.sid)));
+    const within = GUARD_RAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
+    const bounded = sidsOf(role.identityPolicies).filter((sid) => sid !== undefined);
+    expect(bounded.sort()).toEqual([...within].sort());
+    expect(
+      sidsOf([{ policy: role.boundary }])
+        .filter((sid) => sid !== 'Ceiling')
+        .sort(),
+    ).toEqual([...within].sort());
     expect(
       GUARD_RAIL_POLICIES.flat()
         .map((r) => r.sid)

@@ -75,7 +75,7 @@ describe('AgentIdentity', () => {
     agent(stack, { agentName: 'second' }, 'B');
     agent(stack, { agentName: 'third' }, 'C');
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1 + GUARD_RAIL_POLICIES.length);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
     template.resourceCountIs('AWS::IAM::Role', 3);
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     const boundaries = new Set(roles.map((r) => JSON.stringify(r.Properties.PermissionsBoundary)));
