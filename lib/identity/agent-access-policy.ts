@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { failAt } from '../shared/errors';
 import { AgentGrantSharing } from './agent-grant-sharing';
-import { GUARD_RAIL_POLICIES, GUARD_RAIL_POLICIES_WITHIN_CEILING } from './guard-rails';
+import { AgentBoundary } from './agent-boundary';
 
 /** IAM's limit on the inline policies of one role, less room for the policy name. */
 export const INLINE_POLICY_BUDGET = 10_000;
@@ -120,10 +120,9 @@ export class AgentAccessPolicy {
       used += cost;
     }
     // the role's other managed policies are the guard rails: more of them on a role without the boundary
-    const guardRails =
-      this.role.permissionsBoundary === undefined
-        ? GUARD_RAIL_POLICIES.length
-        : GUARD_RAIL_POLICIES_WITHIN_CEILING;
+    const guardRails = AgentBoundary.of(this.owner).guardRailPolicyCount(
+      this.role.permissionsBoundary !== undefined,
+    );
     const maxOverflow = MAX_MANAGED_POLICIES - guardRails;
     if (groups.length - 1 > maxOverflow) {
       failAt(

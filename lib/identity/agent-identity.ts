@@ -143,8 +143,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       maxSessionDuration:
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
-      managedPolicies: guardRails.guardRailPoliciesFor(this.permissionsBoundary !== undefined),
     });
+    for (const policy of guardRails.guardRailPoliciesFor(this.role, this.permissionsBoundary !== undefined))
+      this.role.addManagedPolicy(policy);
     this.accessPolicy = new AgentAccessPolicy(this, this.role);
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AgentRuntime } from '../../lib';
+import { AgentBoundary, AgentIdentity, AgentRuntime } from '../../lib';
 import {
   AGENT_RUNTIME_ACTIONS,
   AGENT_SERVICES,
@@ -116,3 +116,41 @@ describe('AgentBoundary', () => {
     expect(await simulate(role, { action, resource })).toBe('Allowed');
   });
 });
+
+describe('AgentBoundary.allowServices', () => {
+  test('widens the ceiling and puts every guard rail on every agent of the stack, also those made before', async () => {
+    // GIVEN an agent made before the ceiling is widened, granted everything by hand
+    const { stack } = newStack();
+    const early = new AgentIdentity(stack, 'Early', { agentName: 'early', runtime: AgentRuntime.lambda() });
+    early.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
+    // WHEN the stack's agents may use SageMaker
+    AgentBoundary.of(stack).allowServices('sagemaker');
+    const template = Template.fromStack(stack).toJSON();
+    const role = rolePolicies(template, agentRoleId(template, 'early'));
+    // THEN SageMaker is reachable, its escalation paths are explicitly denied
+    expect(
+      await simulate(role, {
+        action: 'sagemaker:DescribeModelPackage',
+        resource: 'arn:aws:sagemaker:us-east-1:111111111111:model-package/g/1',
+      }),
+    ).toBe('Allowed');
+    expect(
+      await simulate(role, {
+        action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+        resource: 'arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/n',
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(sidsOfRole(role)).toEqual(expect.arrayContaining(GUARD_RAILS.map((r) => r.sid)));
+  });
+
+  test.each(['iam', 'not-a-service'])('refuses %s', (service) => {
+    const { stack } = newStack();
+    expect(() => AgentBoundary.of(stack).allowServices(service)).toThrow(
+      /allowServices: .* is not a service agents may be allowed/,
+    );
+  });
+});
+
+function sidsOfRole(role: { identityPolicies: { policy: Json }[] }): string[] {
+  return role.identityPolicies.flatMap((p) => p.policy.Statement.map((s: Json) => s.Sid));
+}
