@@ -146,13 +146,14 @@ describe('example: agent-fleet', () => {
 
       test.each([
         ['reads a ticket of its own tenant', 's3:GetObject', 'own', 'own', 'Allowed'],
-        ['reads a ticket of another tenant', 's3:GetObject', 'other', 'other', 'ImplicitlyDenied'],
+        // another tenant's data: explicitly denied by the tenant fence of the guard rails
+        ['reads a ticket of another tenant', 's3:GetObject', 'other', 'other', 'ExplicitlyDenied'],
         [
           'reads its own tenant’s bucket tagged for another tenant',
           's3:GetObject',
           'own',
           'other',
-          'ImplicitlyDenied',
+          'ExplicitlyDenied',
         ],
         [
           'writes a ticket of its own tenant (it only reads)',
@@ -189,7 +190,7 @@ describe('example: agent-fleet', () => {
       });
     // THEN only its own tenant's write is allowed (so a triage agent's denied write is its access level)
     expect(await write('acme')).toBe('Allowed');
-    expect(await write('globex')).toBe('ImplicitlyDenied');
+    expect(await write('globex')).toBe('ExplicitlyDenied');
   });
 
   test('adding an agent to the manifest keeps every existing role’s logical id and stack', () => {

@@ -106,7 +106,8 @@ describe('example: complaint-resolution', () => {
         const decision = await simulateAs(orchestrator, {
           action: 'sts:AssumeRole',
           resource: worker.roleArn,
-          context,
+          // the worker role's own tags, as IAM sees them on the role it assumes
+          context: { ...context, 'aws:ResourceTag/ai:agent': 'complaint-worker' },
         });
         // THEN its identity policy, too, requires the tag
         expect(decision).toBe(expected);

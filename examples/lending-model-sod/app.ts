@@ -2,7 +2,7 @@ import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { AgentAuditTrail, AgentIdentity, AgentRuntime } from '../../lib';
+import { AgentAuditTrail, AgentBoundary, AgentIdentity, AgentRuntime } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
 import { trackLibraryFindings } from '../_shared/tracked-findings';
@@ -51,6 +51,8 @@ export class LendingModelStack extends Stack {
       resourceName: `${MODEL_GROUP}/*`,
     });
 
+    // These agents work in the SageMaker model registry, a service beyond the agents' default ceiling.
+    AgentBoundary.of(this).allowServices('sagemaker');
     this.trainer = new AgentIdentity(this, 'Trainer', {
       agentName: AGENTS.trainer,
       runtime: AgentRuntime.ecsTask(),

@@ -98,21 +98,21 @@ describe('example: multi-tenant-platform', () => {
         's3:GetObject',
         `${tenants[other].bucket}/train.jsonl`,
         tenants[other].tags,
-        'ImplicitlyDenied',
+        'ExplicitlyDenied', // the tenant fence
       ],
       [
         'writes the other tenant’s data',
         's3:PutObject',
         `${tenants[other].bucket}/x.jsonl`,
         tenants[other].tags,
-        'ImplicitlyDenied',
+        'ExplicitlyDenied', // the tenant fence
       ],
       [
         'lists the other tenant’s bucket',
         's3:ListBucket',
         tenants[other].bucket,
         tenants[other].tags,
-        'ImplicitlyDenied',
+        'ExplicitlyDenied', // the tenant fence
       ],
       ['invokes its own fine-tuned model', 'bedrock:InvokeModel', models[own as 'acme'], {}, 'Allowed'],
       [

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -82,6 +82,12 @@ export class DataStore implements IAgentDataStore {
       grantee: agent,
     });
     const store = this.store;
+    if (agent.tenant !== undefined && Token.isUnresolved(agent.tenant)) {
+      Annotations.of(agent).addWarningV2(
+        'cdk-agent-identity:unresolved-agent-tenant',
+        `the agent's tenant is only known at deploy time: its grant on ${store.kind} ${store.scope.node.path} cannot be checked against the store's tenant at synth; the IAM conditions and the tenant fence decide at run time`,
+      );
+    }
     agent.node.addValidation({
       validate: () =>
         tagProblems(store, {
@@ -149,9 +155,17 @@ interface Grantee {
 /** What is wrong between a store's DataTags and a grantee, as synth errors. */
 function tagProblems(store: StoreKind, grantee: Grantee): string[] {
   const tags = DataTags.lookup(store.scope);
-  if (!tags) return []; // not tagged here (e.g. imported): the conditions decide at run time
-  const problems: string[] = [];
   const name = `${store.kind} ${store.scope.node.path}`;
+  if (!tags) {
+    if (DataTags.isTaggedOutsideThisApp(store.scope)) return []; // declared: the conditions decide at run time
+    return [
+      `${grantee.who} is granted ${name}, which carries no DataTags: the grant's classification (and tenant) conditions ` +
+        `could never match, so it would deny everything; tag it with DataTags.of(store).apply({ tenant, classification }) ` +
+        `— for a store imported from elsewhere (fromBucketName, another stack), apply states the tags its owner set (nothing is written), ` +
+        `or DataTags.of(store).taggedOutsideThisApp() leaves them to run time`,
+    ];
+  }
+  const problems: string[] = [];
   if (!isCleared(grantee.clearance, tags.classification)) {
     problems.push(
       `${grantee.who} (clearance ${grantee.clearance}) is granted ${name}, classified ${tags.classification}; raise the clearance or grant a store classified at or below it`,

@@ -1,8 +1,8 @@
-import { Aspects, IAspect, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Resource, Tags, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { DataClassification, classificationRank } from '../identity/data-classification';
-import { failAt, show } from '../shared/errors';
+import { failAt, show, unresolvedTenantMessage } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';
 
@@ -15,10 +15,18 @@ export interface DataTagsProps {
   readonly tenant?: string;
   /** How sensitive the data is (tag `ai:classification`). */
   readonly classification: DataClassification;
+  /**
+   * Accept a `tenant` that is only known at deploy time (a token). Grants to the store are then
+   * not compared with the grantee's tenant at synth (a warning says so); the IAM conditions and
+   * the tenant fence decide at run time.
+   * @default false - a token tenant is an error
+   */
+  readonly allowUnresolvedTenant?: boolean;
 }
 
 const TAG_PRIORITY = 1000;
 const records = new WeakMap<IConstruct, DataTagsProps>();
+const taggedElsewhere = new WeakSet<IConstruct>();
 
 /**
  * Tags data stores with the ABAC attributes agents' grants are conditioned on, the way `Tags.of`
@@ -37,7 +45,8 @@ export class DataTags {
 
   /**
    * The tags applied through `DataTags` to `scope` or its closest tagged ancestor; undefined when
-   * none was (e.g. an imported store, whose tags are only known at run time).
+   * none was. For a store imported from elsewhere (`fromBucketName`, another stack), `apply` writes
+   * nothing — its owner tags it — but states the tags it carries, which grants and checks use.
    */
   public static lookup(scope: IConstruct): DataTagsProps | undefined {
     for (const c of [...scope.node.scopes].reverse()) {
@@ -47,7 +56,36 @@ export class DataTags {
     return undefined;
   }
 
+  /**
+   * True when `scope` (or an ancestor) was declared with `taggedOutsideThisApp()`: its tags are set
+   * by its owner and only known at run time.
+   */
+  public static isTaggedOutsideThisApp(scope: IConstruct): boolean {
+    return scope.node.scopes.some((c) => taggedElsewhere.has(c));
+  }
+
   private constructor(private readonly scope: IConstruct) {}
+
+  /**
+   * Declares that a store imported into this app (`Bucket.fromBucketName`, `Table.fromTableArn`,
+   * ...) is tagged by its owner elsewhere, with tags this app does not know. Grants on it are then
+   * not checked at synth (a warning says so): only the IAM conditions and the tenant fence decide,
+   * at run time. Without this (or `apply`), a grant on a store that carries no DataTags fails synth,
+   * because its conditions could never match. Prefer `apply` with the tags the owner set.
+   */
+  public taggedOutsideThisApp(): void {
+    if (Resource.isOwnedResource(this.scope)) {
+      failAt(
+        this.scope,
+        'taggedOutsideThisApp is for stores imported from elsewhere; this store is created in this app, tag it with DataTags.of(store).apply({ tenant, classification })',
+      );
+    }
+    taggedElsewhere.add(this.scope);
+    Annotations.of(this.scope).addWarningV2(
+      'cdk-agent-identity:tagged-outside-this-app',
+      'this store is tagged outside this app: grants to it are not checked against its tenant and classification at synth',
+    );
+  }
 
   /** Applies `ai:tenant` / `ai:classification` and enables the tag-based access the service needs. */
   public apply(props: DataTagsProps): void {
@@ -63,6 +101,13 @@ export class DataTags {
       );
     }
     if (props.tenant !== undefined) {
+      if (Token.isUnresolved(props.tenant)) {
+        if (!props.allowUnresolvedTenant) failAt(this.scope, unresolvedTenantMessage(props.tenant));
+        Annotations.of(this.scope).addWarningV2(
+          'cdk-agent-identity:unresolved-store-tenant',
+          'the tenant of this store is only known at deploy time: grants to it are not checked against the grantee tenant at synth',
+        );
+      }
       validateTagValue(this.scope, 'tenant', props.tenant);
       if (!Token.isUnresolved(props.tenant) && props.tenant.trim() !== props.tenant) {
         failAt(this.scope, `tenant ${show(props.tenant)} has leading or trailing spaces; remove them`);
@@ -76,7 +121,11 @@ export class DataTags {
       tags.remove(AgentTagKeys.TENANT, { priority: TAG_PRIORITY });
     }
     Aspects.of(this.scope).add(new EnableBucketAbac());
-    records.set(this.scope, { tenant: props.tenant, classification: props.classification });
+    records.set(this.scope, {
+      tenant: props.tenant,
+      classification: props.classification,
+      allowUnresolvedTenant: props.allowUnresolvedTenant,
+    });
   }
 }
 

@@ -151,6 +151,12 @@ function validatePrefix(scope: s3.IBucket, prefix: string | undefined): string {
       `prefix ${show(prefix)} must be a literal string, e.g. 'inbox/support/'; it is matched in s3:prefix conditions`,
     );
   }
+  if (prefix.length === 0) {
+    failAt(
+      scope,
+      `prefix "" is empty, which would grant the whole bucket; leave prefix out to grant the whole bucket on purpose, or give the key prefix, e.g. 'inbox/support/'`,
+    );
+  }
   if (/[*?]/.test(prefix)) {
     failAt(
       scope,
@@ -161,6 +167,19 @@ function validatePrefix(scope: s3.IBucket, prefix: string | undefined): string {
     failAt(
       scope,
       `prefix ${show(prefix)} starts with '/'; S3 keys have no leading slash, use ${show(prefix.replace(/^\/+/, ''))}`,
+    );
+  }
+  const segments = prefix.split('/');
+  if (segments.some((seg) => seg === '.' || seg === '..')) {
+    failAt(
+      scope,
+      `prefix ${show(prefix)} has a '.' or '..' segment; S3 keys are literal (no path resolution), so it names other keys than it seems to — give the literal key prefix, e.g. 'inbox/support/'`,
+    );
+  }
+  if (segments.slice(0, -1).some((seg) => seg === '')) {
+    failAt(
+      scope,
+      `prefix ${show(prefix)} has an empty segment ('//'); S3 keys are literal, so it matches no key written as a path — use ${show(prefix.replace(/\/{2,}/g, '/'))}`,
     );
   }
   return prefix;

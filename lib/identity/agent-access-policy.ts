@@ -3,13 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { failAt } from '../shared/errors';
 import { AgentGrantSharing } from './agent-grant-sharing';
+import { AgentBoundary } from './agent-boundary';
 
 /** IAM's limit on the inline policies of one role, less room for the policy name. */
 export const INLINE_POLICY_BUDGET = 10_000;
 /** IAM's limit on one customer managed policy (6,144), less room for its envelope. */
 export const MANAGED_POLICY_BUDGET = 6_000;
-/** Managed policies a role may carry by default (10), less the shared guard-rail policy. */
-const MAX_OVERFLOW_POLICIES = 9;
+/** Managed policies a role may carry by default. */
+const MAX_MANAGED_POLICIES = 10;
 const INLINE_POLICY_NAME = 'AgentAccess';
 
 /** An agent's grants as one minimized document, with its resolved JSON (its size and identity). */
@@ -118,10 +119,15 @@ export class AgentAccessPolicy {
       groups[groups.length - 1].push(statement);
       used += cost;
     }
-    if (groups.length - 1 > MAX_OVERFLOW_POLICIES) {
+    // the role's other managed policies are the guard rails: more of them on a role without the boundary
+    const guardRails = AgentBoundary.of(this.owner).guardRailPolicyCount(
+      this.role.permissionsBoundary !== undefined,
+    );
+    const maxOverflow = MAX_MANAGED_POLICIES - guardRails;
+    if (groups.length - 1 > maxOverflow) {
       failAt(
         this.owner,
-        `the grants of this agent need ${groups.length - 1} overflow policies, more than the ${MAX_OVERFLOW_POLICIES} a role can carry besides the guard rails; split the agent's duties over several agents`,
+        `the grants of this agent need ${groups.length - 1} overflow policies, more than the ${maxOverflow} a role can carry besides the guard rails; split the agent's duties over several agents`,
       );
     }
     this.inline = document(groups[0]);

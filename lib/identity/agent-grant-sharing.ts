@@ -113,7 +113,8 @@ function chooseShared(measured: (MeasuredGrants | undefined)[], reserved: number
 
 /** The stack's AgentBoundary policies, which count against the sharing budget. */
 function boundaryResources(scope: IConstruct): number {
-  return Stack.of(scope).node.children.some((c) => c instanceof AgentBoundary) ? 2 : 0;
+  const boundary = Stack.of(scope).node.children.find((c) => c instanceof AgentBoundary);
+  return boundary instanceof AgentBoundary ? boundary.policyCount : 0;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { failAt, show } from '../shared/errors';
+import { failAt, show, unresolvedTenantMessage } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';
@@ -34,6 +34,14 @@ export interface AgentIdentityProps {
    * @default - a platform agent: it reaches only stores that carry no `ai:tenant` tag, never a tenant's
    */
   readonly tenant?: string;
+  /**
+   * Accept a `tenant` that is only known at deploy time (a token: `Fn.importValue`, a
+   * `CfnParameter`). Synth-time checks then cannot compare it with the tenants of the stores the
+   * agent is granted: each such grant is reported as a warning (the tenant is unknown, never taken
+   * as a match), and only the IAM conditions and the tenant fence decide at run time.
+   * @default false - a token tenant is an error
+   */
+  readonly allowUnresolvedTenant?: boolean;
   /**
    * The highest data classification the agent may touch (tag `ai:clearance`).
    * @default DataClassification.INTERNAL
@@ -106,7 +114,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   constructor(scope: Construct, id: string, props: AgentIdentityProps) {
     super(scope, id);
     this.agentName = validateAgentName(this, props.agentName);
-    this.tenant = validateTenant(this, props.tenant);
+    this.tenant = validateTenant(this, props.tenant, props.allowUnresolvedTenant ?? false);
     this.clearance = validateClearance(this, props.clearance ?? DataClassification.INTERNAL);
     this.owner = props.owner;
     if (props.owner !== undefined) validateTagValue(this, 'owner', props.owner);
@@ -135,8 +143,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       maxSessionDuration:
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
-      managedPolicies: [guardRails.guardRails],
     });
+    for (const policy of guardRails.guardRailPoliciesFor(this.role, this.permissionsBoundary !== undefined))
+      this.role.addManagedPolicy(policy);
     this.accessPolicy = new AgentAccessPolicy(this, this.role);
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':
@@ -259,8 +268,16 @@ function validateAgentName(scope: Construct, agentName: string): string {
   return agentName;
 }
 
-function validateTenant(scope: Construct, tenant: string | undefined): string | undefined {
-  if (tenant === undefined || Token.isUnresolved(tenant)) return tenant;
+function validateTenant(
+  scope: Construct,
+  tenant: string | undefined,
+  allowUnresolved: boolean,
+): string | undefined {
+  if (tenant === undefined) return tenant;
+  if (Token.isUnresolved(tenant)) {
+    if (!allowUnresolved) failAt(scope, unresolvedTenantMessage(tenant));
+    return tenant;
+  }
   if (!TENANT.test(tenant)) {
     failAt(
       scope,

@@ -1,3 +1,4 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentModelGrantOptions, IAgentIdentity, IAgentModel } from '../identity/agent-capabilities';
@@ -121,7 +122,7 @@ export class BedrockModel implements IAgentModel {
           `destinationRegions of ${show(profileId)} must list at least one region, e.g. ['us-east-1', 'us-west-2']`,
         );
       }
-      override.forEach((r) => validateRegion(`destinationRegions of ${show(profileId)}`, r));
+      override.forEach((r) => validateDestinationRegion(profileId, prefix, table, r));
     }
     const destinations = override ?? table;
     return new BedrockModel(BedrockModelKind.INFERENCE_PROFILE, profileId, (stack, scope) => {
@@ -329,6 +330,32 @@ function validateModelId(factory: string, modelId: string): void {
         `e.g. 'anthropic.claude-3-5-haiku-20241022-v1:0'`,
     );
   }
+}
+
+/**
+ * A destination region must be a region AWS has (per aws-cdk-lib's region table) and lie in the
+ * profile's geography (the areas of the regions the geography's table lists, e.g. `us`, `ap`).
+ */
+function validateDestinationRegion(profileId: string, prefix: string, table: string[], region: string): void {
+  const what = `destinationRegions of ${show(profileId)}`;
+  validateRegion(what, region);
+  if (Token.isUnresolved(region)) return;
+  if (!RegionInfo.regions.some((r) => r.name === region)) {
+    invalid(
+      `${what}: ${show(region)} is not an AWS region; name a region of the ${prefix} geography, e.g. ${show(table[0])}`,
+    );
+  }
+  const areas = new Set(table.map(regionArea));
+  if (!areas.has(regionArea(region))) {
+    invalid(
+      `${what}: ${show(region)} is not in the ${prefix} geography (${[...areas].join(', ')} regions); a ${prefix}. profile never routes there`,
+    );
+  }
+}
+
+/** The area of a region name: `us-east-1` → `us`, `us-gov-west-1` → `us-gov`, `ap-south-2` → `ap`. */
+function regionArea(region: string): string {
+  return region.replace(/-[a-z]+-\d+$/, '');
 }
 
 function validateRegion(what: string, region: string): void {

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { GUARD_RAILS } from '../identity/guard-rails';
+import { railsCoveredByCeiling } from './guard-rail-coverage';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
@@ -138,6 +139,7 @@ class AgentReader {
     const presentRails = new Set(
       [...denies, ...(boundary?.denies ?? [])].map((d) => d.sid).filter((s): s is string => !!s),
     );
+    for (const sid of railsCoveredByCeiling(boundary)) presentRails.add(sid);
     return {
       agentName: this.tags[AgentTagKeys.AGENT],
       stackName: this.stack.stackName,

@@ -12,3 +12,12 @@ export function failAt(scope: IConstruct, message: string): never {
 export function show(value: unknown): string {
   return JSON.stringify(value);
 }
+
+/** The error for a tenant given as a token without the opt-in (AgentIdentity and DataTags). */
+export function unresolvedTenantMessage(tenant: string): string {
+  return (
+    `tenant ${show(tenant)} is not known at synth (a token such as Fn.importValue or a CfnParameter), so no ` +
+    'check can compare it with the tenants it meets; give the literal tenant, or set allowUnresolvedTenant: true ' +
+    'to accept a deploy-time tenant that the checks and the report treat as unknown'
+  );
+}

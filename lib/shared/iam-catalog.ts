@@ -74,3 +74,12 @@ export function actionExists(action: string): boolean {
   const [service, name] = action.split(':');
   return name !== undefined && (serviceActions(service)?.has(name.toLowerCase()) ?? false);
 }
+
+/** Every service prefix the catalog knows, sorted (reads the catalog's directory; tests and tooling). */
+export function catalogServices(): string[] {
+  return fs
+    .readdirSync(path.join(root(), 'actions'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}

@@ -242,9 +242,10 @@ describe('S3', () => {
     });
   });
 
-  test('an imported bucket (no DataTags) is granted by its ARN, the conditions decide at run time', () => {
+  test('an imported bucket tagged outside this app is granted by its ARN, the conditions decide at run time', () => {
     const { stack } = newStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'partner-drop');
+    DataTags.of(bucket).taggedOutsideThisApp();
     agent(stack).grantData(DataStore.s3Bucket(bucket), DataAccess.READ);
     const get = agentStatements(stack, 'a').find((s) => s.Action === 's3:GetObject');
     expect(get.Resource).toBe('arn:aws:s3:::partner-drop/*');
@@ -312,6 +313,7 @@ describe('Secrets Manager, KMS and SQS', () => {
   test('a secret imported by name is granted with the ?????? suffix Secrets Manager appends', () => {
     const { stack } = newStack();
     const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Imported', 'translator/key');
+    DataTags.of(secret).apply({ tenant: 'acme', classification: DataClassification.INTERNAL });
     agent(stack).grantData(DataStore.secret(secret), DataAccess.READ);
     const read = agentStatements(stack, 'a').find((s) => JSON.stringify(s.Action).includes('GetSecretValue'));
     expect(read.Resource).toBe('arn:aws:secretsmanager:us-east-1:111111111111:secret:translator/key-??????');
@@ -548,6 +550,7 @@ describe('IAM facts', () => {
     const key = new kms.Key(stack, 'Key');
     const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
     const secret = new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key });
+    DataTags.of(stack).apply({ classification: DataClassification.INTERNAL });
     const a = agent(stack, { tenant: undefined });
     a.grantData(DataStore.s3Bucket(bucket), DataAccess.READ_WRITE);
     a.grantData(DataStore.secret(secret), DataAccess.READ_WRITE);

@@ -1,3 +1,4 @@
+import { GUARD_RAIL_POLICIES } from '../../lib/identity/guard-rails';
 import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -120,7 +121,9 @@ describe('AgentIdentity', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', {
       PermissionsBoundary: Match.absent(),
-      ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('AgentBoundaryGuardRails') }],
+      ManagedPolicyArns: GUARD_RAIL_POLICIES.map(() => ({
+        Ref: Match.stringLikeRegexp('AgentBoundaryGuardRails'),
+      })),
     });
     Annotations.fromStack(stack).hasWarning(
       '/TestStack/Agent',
@@ -143,10 +146,10 @@ describe('AgentIdentity', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 43200 });
   });
 
-  test('a tenant from a deploy-time parameter is passed through unvalidated', () => {
+  test('a tenant from a deploy-time parameter is passed through unvalidated when allowed', () => {
     const { stack } = newStack();
     const tenant = new CfnParameter(stack, 'Tenant').valueAsString;
-    agent(stack, { tenant });
+    agent(stack, { tenant, allowUnresolvedTenant: true });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       Tags: Match.arrayWith([{ Key: 'ai:tenant', Value: { Ref: 'Tenant' } }]),
     });

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentIdentity, AgentRuntime, GUARD_RAILS } from '../../lib';
+import { AGENT_SERVICES } from '../../lib/identity/guard-rails';
 import { agentRoleId, rolePolicies, simulate, RolePolicies } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 import { matchingActions } from '../../lib/shared/iam-catalog';
@@ -22,7 +23,14 @@ function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): Role
   return rolePolicies(template, agentRoleId(template, 'over-granted'));
 }
 
+/** Actions below of services outside the agents' ceiling: the boundary refuses them (implicitly). */
+const BEYOND_CEILING = ['lambda:UpdateFunctionCode', 'ssm:SendCommand'];
+
 describe('guard rails (simulated the way IAM evaluates them)', () => {
+  test('the actions taken as beyond the ceiling are of services outside it', () => {
+    for (const a of BEYOND_CEILING) expect(AGENT_SERVICES).not.toContain(a.split(':')[0]);
+  });
+
   // GIVEN an agent granted '*' on '*'
   const withBoundary = overGrantedAgent();
   const withoutBoundary = overGrantedAgent({ boundaryOptOutReason: 'legacy integration being migrated off' });
@@ -89,11 +97,12 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     ['turns off model invocation logging', 'bedrock:DeleteModelInvocationLoggingConfiguration', '*', {}],
   ];
 
-  test.each(denied)('an agent that %s is explicitly denied', async (_what, action, resource, context) => {
+  test.each(denied)('an agent that %s is denied', async (_what, action, resource, context) => {
     // WHEN the request is evaluated against identity policies + boundary
     const decision = await simulate(withBoundary, { action, resource, context });
-    // THEN the guard rail denies it
-    expect(decision).toBe('ExplicitlyDenied');
+    // THEN a guard rail denies it explicitly, or (a service outside the agents' ceiling) the boundary refuses it
+    const withinCeiling = !BEYOND_CEILING.includes(action);
+    expect(decision).toBe(withinCeiling ? 'ExplicitlyDenied' : 'ImplicitlyDenied');
   });
 
   test.each(denied)(

@@ -137,7 +137,8 @@ describe('AgentSecret read lock (simulated with the secret resource policy)', ()
   test('the reader is refused once the secret is relabelled to another tenant or a higher classification', async () => {
     const globex = { ...secretTags, 'aws:ResourceTag/ai:tenant': 'globex' };
     const restricted = { ...secretTags, 'aws:ResourceTag/ai:classification': 'restricted' };
-    expect(await onSecret(s.reader, 'secretsmanager:GetSecretValue', globex)).toBe('ImplicitlyDenied');
+    // another tenant's secret: explicitly denied by the tenant fence of the guard rails
+    expect(await onSecret(s.reader, 'secretsmanager:GetSecretValue', globex)).toBe('ExplicitlyDenied');
     expect(await onSecret(s.reader, 'secretsmanager:GetSecretValue', restricted)).toBe('ImplicitlyDenied');
   });
 
