@@ -121,9 +121,10 @@ describe('AgentSecret read lock (simulated with the secret resource policy)', ()
   });
 
   test('the reader may not write, rotate, delete or read another secret', async () => {
-    expect(await onSecret(s.reader, 'secretsmanager:PutSecretValue')).toBe('ImplicitlyDenied');
-    expect(await onSecret(s.reader, 'secretsmanager:UpdateSecretVersionStage')).toBe('ImplicitlyDenied');
-    expect(await onSecret(s.reader, 'secretsmanager:DeleteSecret')).toBe('ImplicitlyDenied');
+    // the write lock of the resource policy denies them explicitly, whatever the reader is granted
+    expect(await onSecret(s.reader, 'secretsmanager:PutSecretValue')).toBe('ExplicitlyDenied');
+    expect(await onSecret(s.reader, 'secretsmanager:UpdateSecretVersionStage')).toBe('ExplicitlyDenied');
+    expect(await onSecret(s.reader, 'secretsmanager:DeleteSecret')).toBe('ExplicitlyDenied');
     const elsewhere = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:other-AbCdEf`;
     expect(
       await simulate(s.reader, {

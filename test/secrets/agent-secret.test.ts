@@ -237,7 +237,11 @@ describe('AgentSecret: who may read', () => {
     ]);
     const policy =
       json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties.ResourcePolicy;
-    expect(JSON.stringify(policy)).not.toContain(writerRole);
+    const readLock = statementsOf(policy).find((s) => s.Sid === 'DenyReadExceptReadersAndRotation');
+    expect(JSON.stringify(readLock)).not.toContain(writerRole);
+    // and is named in the write lock, next to the rotation role
+    const writeLock = statementsOf(policy).find((s) => s.Sid === 'DenyValueWritesExceptWritersAndRotation');
+    expect(JSON.stringify(writeLock)).toContain(writerRole);
   });
 
   test('the resource policy denies GetSecretValue to everyone but the readers and the rotation role', () => {
@@ -246,10 +250,10 @@ describe('AgentSecret: who may read', () => {
     const readerRole = ids(json, 'AWS::IAM::Role').find((id) => id.startsWith('reader'))!;
     const rotationRole = ids(json, 'AWS::IAM::Role').find((id) => id.includes('RotationServiceRole'))!;
     const secretId = only(json, 'AWS::SecretsManager::Secret');
-    // THEN the resource policy holds exactly that deny
+    // THEN the resource policy holds that deny (before the write lock)
     const resourcePolicy = json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties;
     expect(resourcePolicy.SecretId).toEqual({ Ref: secretId });
-    expect(statementsOf(resourcePolicy.ResourcePolicy)).toEqual([
+    expect(statementsOf(resourcePolicy.ResourcePolicy).slice(0, 1)).toEqual([
       {
         Sid: 'DenyReadExceptReadersAndRotation',
         Effect: 'Deny',
@@ -266,6 +270,39 @@ describe('AgentSecret: who may read', () => {
         },
       },
     ]);
+  });
+
+  test('the resource policy locks writes: value and stages to writers and rotation, versions to them among agents, the rest to no agent', () => {
+    const { json } = build();
+    const rotationRole = ids(json, 'AWS::IAM::Role').find((id) => id.includes('RotationServiceRole'))!;
+    const policy =
+      json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties.ResourcePolicy;
+    const bySid = Object.fromEntries(statementsOf(policy).map((s) => [s.Sid, s]));
+    const exempt = { ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [rotationRole, 'Arn'] }] } };
+    const agentsOnly = { Null: { 'aws:PrincipalTag/ai:agent': 'false' } };
+    expect(bySid.DenyValueWritesExceptWritersAndRotation).toMatchObject({
+      Effect: 'Deny',
+      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      Condition: exempt,
+    });
+    expect(bySid.DenyValueWritesExceptWritersAndRotation.Condition.Null).toBeUndefined();
+    expect(bySid.DenyVersionChangesByOtherAgents).toMatchObject({
+      Effect: 'Deny',
+      Action: [
+        'secretsmanager:CancelRotateSecret',
+        'secretsmanager:RestoreSecret',
+        'secretsmanager:RotateSecret',
+      ],
+      Condition: { ...exempt, ...agentsOnly },
+    });
+    expect(bySid.DenySecretChangesByAgents).toMatchObject({ Effect: 'Deny', Condition: agentsOnly });
+    expect(bySid.DenySecretChangesByAgents.Action).toEqual(
+      expect.arrayContaining([
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:PutResourcePolicy',
+      ]),
+    );
   });
 });
 
