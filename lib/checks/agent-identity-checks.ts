@@ -19,6 +19,11 @@ import { secretRotation } from './rules/secret-rotation';
 import { segregationOfDuties } from './rules/segregation-of-duties';
 import { tenantAbac } from './rules/tenant-abac';
 import { verifiablePolicies } from './rules/verifiable-policies';
+import { delegationFence } from './rules/delegation-fence';
+import { guardRailsAttached } from './rules/guard-rails-attached';
+import { leadingKeysGuard } from './rules/leading-keys-guard';
+import { noAlwaysTrueConditions } from './rules/no-always-true-conditions';
+import { principalTagWildcard } from './rules/principal-tag-wildcard';
 
 /** Properties of the `AgentIdentityChecks` pack. */
 export interface AgentIdentityChecksProps extends NagPackProps {
@@ -184,6 +189,46 @@ const RULES: readonly RuleSpec[] = [
     explanation:
       'AWS managed and imported policies cannot be read at synth time, so no rule can judge them, and they change without a deployment. Grant through policies defined in the app, or acknowledge with the reason.',
     rule: verifiablePolicies,
+  },
+  {
+    name: 'GuardRailsAttached',
+    level: NagMessageLevel.ERROR,
+    info: 'The agent role lacks a guard-rail deny of the AgentBoundary GuardRails policy.',
+    explanation:
+      'The explicit guard-rail denies hold whatever else is granted, also when the boundary is opted out of or replaced. Keep the stack’s AgentBoundary GuardRails managed policy attached, unchanged.',
+    rule: guardRailsAttached,
+  },
+  {
+    name: 'DelegationFence',
+    level: NagMessageLevel.ERROR,
+    info: 'A delegated worker serves another tenant than its orchestrator, or holds a higher clearance.',
+    explanation:
+      'Handing work to a worker must not widen what the orchestrator reaches. Give the worker the orchestrator’s tenant and at most its clearance, or state why with crossTenantReason / raisedClearanceReason on AgentRuntime.delegatedFrom.',
+    rule: delegationFence,
+  },
+  {
+    name: 'LeadingKeysGuard',
+    level: NagMessageLevel.ERROR,
+    info: 'A ForAllValues condition on dynamodb:LeadingKeys has no Null guard.',
+    explanation:
+      'ForAllValues is true for an empty set: a Scan sends no leading key and passes the tenant condition. Add Null: { dynamodb:LeadingKeys: false } to the statement.',
+    rule: leadingKeysGuard,
+  },
+  {
+    name: 'PrincipalTagWildcard',
+    level: NagMessageLevel.ERROR,
+    info: 'A wildcard sits right next to a principal-tag variable.',
+    explanation:
+      '${aws:PrincipalTag/ai:tenant}* lets tenant acme reach acme-corp’s data. End the variable with a delimiter (${aws:PrincipalTag/ai:tenant}/*) or compare it exactly.',
+    rule: principalTagWildcard,
+  },
+  {
+    name: 'NoAlwaysTrueConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'A condition of the agent role narrows nothing.',
+    explanation:
+      'A Like with "*", Null false on a key every request carries, a key compared with itself, or IfExists on a tenant or classification key without a Null guard looks like a restriction but lets every request through. Remove it or write the real restriction.',
+    rule: noAlwaysTrueConditions,
   },
 ];
 

@@ -161,7 +161,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     ];
     for (const [key, value] of principalTags)
       if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
-    this.node.addValidation({ validate: () => principalTagErrors(this.role, principalTags) });
+    // ai:owner is left out: an ancestor may add or change who answers for the agent (RequiredTags judges it)
+    const fenced = principalTags.filter(([key]) => key !== AgentTagKeys.OWNER);
+    this.node.addValidation({ validate: () => principalTagErrors(this.role, fenced) });
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);
@@ -240,7 +242,6 @@ class InlinePolicyPrincipal implements iam.IPrincipal {
  * The principal tags as CloudFormation will get them (after every aspect, `Tags.of`, `DataTags`
  * and property override) must be the declared ones: ABAC, the checks and the report all read
  * them, so a tag applied on an ancestor must not change the agent's tenant, name or clearance.
- * `ai:owner` may be added by an ancestor when none was declared.
  */
 function principalTagErrors(role: iam.Role, declared: [string, string | undefined][]): string[] {
   const cfnRole = role.node.defaultChild as iam.CfnRole;
@@ -255,7 +256,6 @@ function principalTagErrors(role: iam.Role, declared: [string, string | undefine
   }
   const errors: string[] = [];
   for (const [key, value] of declared) {
-    if (value === undefined && key === AgentTagKeys.OWNER) continue;
     const want = value === undefined ? undefined : JSON.stringify(stack.resolve(value));
     const got = tags.has(key) ? JSON.stringify(tags.get(key)) : undefined;
     if (want === got) continue;
