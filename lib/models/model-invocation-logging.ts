@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
@@ -158,6 +159,14 @@ export class ModelInvocationLogging extends Construct {
           },
         ],
       });
+      acknowledgeControlTowerFindings(bucket, {
+        s3_bucket_logging_enabled_check:
+          'server access logs need a target bucket, which is the account’s choice (pass a logged bucket through your own S3 setup); ' +
+          'every write to this bucket is Bedrock’s own log delivery, recorded by CloudTrail',
+        s3_bucket_object_lock_enabled_check:
+          'Object Lock can only be enabled when a bucket is created and is not verified to work with Bedrock log delivery; ' +
+          'the bucket is versioned and KMS-encrypted',
+      });
       // Object events go to EventBridge, set on the L1: the L2 switch adds a custom-resource function.
       (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
         eventBridgeConfiguration: { eventBridgeEnabled: true },
@@ -302,6 +311,9 @@ function acknowledgeCustomResourceProvider(stack: Stack): void {
     'NIST.800.53.R5-LambdaConcurrency': `${deployTimeOnly}, invoked once per resource operation`,
     'NIST.800.53.R5-LambdaDLQ': `${deployTimeOnly}; CloudFormation invokes it synchronously and reports failures itself`,
     'NIST.800.53.R5-LambdaInsideVPC': `${deployTimeOnly} and calls only the Bedrock control-plane API`,
+  });
+  acknowledgeControlTowerFindings(provider, {
+    lambda_inside_vpc_check: `${deployTimeOnly} and calls only the Bedrock control-plane API`,
   });
 }
 

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { acknowledgeFindings, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 
 /** Properties of an `ApiKeyRotationFunction`. */
@@ -112,6 +113,13 @@ export class ApiKeyRotationFunction extends Construct {
       'NIST.800.53.R5-LambdaDLQ':
         'Secrets Manager invokes rotation synchronously and retries itself; a dead-letter queue only applies to asynchronous invocations',
       'NIST.800.53.R5-LambdaInsideVPC':
+        'the function calls only the Secrets Manager API; place it in a VPC with an interface endpoint where the account requires it',
+    });
+    acknowledgeControlTowerFindings(this, {
+      cloudwatch_log_group_encrypted_check:
+        'the handler logs only the rotation step, secret ARN and version id, never a secret value (proven by its tests); ' +
+        'the log group holds no secret material to encrypt with a customer managed key',
+      lambda_inside_vpc_check:
         'the function calls only the Secrets Manager API; place it in a VPC with an interface endpoint where the account requires it',
     });
     this.node.defaultChild = this.function.node.defaultChild;
