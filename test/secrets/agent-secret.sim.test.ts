@@ -46,7 +46,9 @@ function scenario() {
   const idOf = (type: string) =>
     Object.keys(template.Resources).find((id) => template.Resources[id].Type === type)!;
   const secretId = idOf('AWS::SecretsManager::Secret');
-  const keyId = idOf('AWS::KMS::Key');
+  const keyId = Object.keys(template.Resources).find(
+    (id) => template.Resources[id].Type === 'AWS::KMS::Key' && !id.includes('RotationLogKey'),
+  )!;
   const rotationRoleId = Object.keys(template.Resources).find(
     (id) => id.includes('RotationServiceRole') && template.Resources[id].Type === 'AWS::IAM::Role',
   )!;
