@@ -1,4 +1,5 @@
 import { ArnFormat, Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -43,6 +44,17 @@ export interface ModelInvocationLoggingProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * VPC to run the deploy-time provider function in (aws-cdk-lib's AwsCustomResource singleton of
+   * the stack; it needs a route to the Bedrock API).
+   * @default - outside a VPC; the NIST and AWS Control Tower findings are acknowledged with the reason
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` for the provider function.
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Log the text of prompts and responses.
    * @default true
@@ -285,6 +297,8 @@ export class ModelInvocationLogging extends Construct {
       onDelete: { service: 'Bedrock', action: 'deleteModelInvocationLoggingConfiguration' },
       policy: cr.AwsCustomResourcePolicy.fromStatements(statements),
       installLatestAwsSdk: false,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
     });
     acknowledgeFindings(resource, {
       'AwsSolutions-IAM5[Resource::*]':
@@ -293,7 +307,7 @@ export class ModelInvocationLogging extends Construct {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'the custom resource policy is generated for this one deploy-time call and must not be attachable elsewhere',
     });
-    acknowledgeCustomResourceProvider(Stack.of(this));
+    acknowledgeCustomResourceProvider(Stack.of(this), props.vpc !== undefined);
     // Bedrock checks the destinations when the configuration is put: they must exist with their policies.
     for (const d of dependencies) resource.node.addDependency(d);
     if (this.encryptionKey instanceof kms.Key) resource.node.addDependency(this.encryptionKey);
@@ -301,7 +315,7 @@ export class ModelInvocationLogging extends Construct {
 }
 
 /** The stack-wide singleton function behind every AwsCustomResource (created by aws-cdk-lib). */
-function acknowledgeCustomResourceProvider(stack: Stack): void {
+function acknowledgeCustomResourceProvider(stack: Stack, inVpc: boolean): void {
   const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
   if (!provider) return;
   const deployTimeOnly =
@@ -310,11 +324,11 @@ function acknowledgeCustomResourceProvider(stack: Stack): void {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': `${deployTimeOnly}; aws-cdk-lib attaches the AWS managed basic execution policy (log writing only)`,
     'NIST.800.53.R5-LambdaConcurrency': `${deployTimeOnly}, invoked once per resource operation`,
     'NIST.800.53.R5-LambdaDLQ': `${deployTimeOnly}; CloudFormation invokes it synchronously and reports failures itself`,
-    'NIST.800.53.R5-LambdaInsideVPC': `${deployTimeOnly} and calls only the Bedrock control-plane API`,
   });
-  acknowledgeControlTowerFindings(provider, {
-    lambda_inside_vpc_check: `${deployTimeOnly} and calls only the Bedrock control-plane API`,
-  });
+  if (inVpc) return;
+  const outsideVpc = `${deployTimeOnly} and calls only the Bedrock control-plane API; pass { vpc } to place it in one`;
+  acknowledgeFindings(provider, { 'NIST.800.53.R5-LambdaInsideVPC': outsideVpc });
+  acknowledgeControlTowerFindings(provider, { lambda_inside_vpc_check: outsideVpc });
 }
 
 function registerOnePerEnvironment(scope: Construct, stack: Stack): void {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +25,16 @@ export interface ApiKeyRotationFunctionProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * VPC to run the function in.
+   * @default - outside a VPC (acknowledged with the reason)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc`.
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /** The actions a rotation function needs on its one secret (the four rotation steps). */
@@ -137,6 +148,8 @@ export class ApiKeyRotationFunction extends Construct {
       memorySize: 256,
       description: 'Rotates one agent secret (generated API key); never logs a secret value',
       environment: { KEY_LENGTH: String(props.keyLength) },
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
     });
     this.function.node.addDependency(this.policy);
     acknowledgeWildcardResource(
@@ -150,13 +163,19 @@ export class ApiKeyRotationFunction extends Construct {
         'capacity from the account pool (and fail in accounts with a low limit) for no gain',
       'NIST.800.53.R5-LambdaDLQ':
         'Secrets Manager invokes rotation synchronously and retries itself; a dead-letter queue only applies to asynchronous invocations',
-      'NIST.800.53.R5-LambdaInsideVPC':
-        'the function calls only the Secrets Manager API; place it in a VPC with an interface endpoint where the account requires it',
     });
-    acknowledgeControlTowerFindings(this, {
-      lambda_inside_vpc_check:
-        'the function calls only the Secrets Manager API; place it in a VPC with an interface endpoint where the account requires it',
-    });
+    const outsideVpc =
+      'the function calls only the Secrets Manager API; give SecretRotation.generatedApiKey({ vpc }) to place it in a VPC ' +
+      '(with an interface endpoint) where the account requires it';
+    if (props.vpc === undefined) {
+      acknowledgeFindings(this, { 'NIST.800.53.R5-LambdaInsideVPC': outsideVpc });
+      acknowledgeControlTowerFindings(this, { lambda_inside_vpc_check: outsideVpc });
+    } else {
+      acknowledgeFindings(this.role, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]':
+          'aws-cdk-lib attaches the AWS managed VPC access policy (network interfaces only) to a function placed in a VPC',
+      });
+    }
     this.node.defaultChild = this.function.node.defaultChild;
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
   AgentAuditTrail,
   AgentIdentity,
@@ -69,5 +70,33 @@ describe('AWS Control Tower proactive controls (cfn-guard) on library resources'
     new AgentSecret(stack, 'Key', { readers: [agent], rotation: SecretRotation.generatedApiKey() });
     const left = controlTowerFindings(app, stack).filter((f) => f.library);
     expect([...new Set(left.map((f) => f.path))]).toEqual(['AgentBoundary/Boundary/Resource']);
+  });
+
+  test('given a VPC, the rotation function and the invocation-logging provider run in it (no acknowledgement needed)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'InVpc', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    new ModelInvocationLogging(stack, 'InvocationLogging', { vpc });
+    const agent = new AgentIdentity(stack, 'Agent', {
+      agentName: 'agent',
+      runtime: AgentRuntime.lambda(),
+      owner: 'team@example.com',
+    });
+    new AgentSecret(stack, 'Key', { readers: [agent], rotation: SecretRotation.generatedApiKey({ vpc }) });
+    const template = app.synth().getStackByName('InVpc').template;
+    const functions = Object.values<{ Type: string; Properties: { VpcConfig?: unknown } }>(
+      template.Resources,
+    ).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(2);
+    expect(functions.every((f) => f.Properties.VpcConfig !== undefined)).toBe(true);
+    const raw = new CfnGuardValidator().validate({
+      templatePaths: [app.synth().getStackByName('InVpc').templateFullPath],
+    } as never);
+    expect(raw.violations.map((v) => v.ruleName)).not.toContain('lambda_inside_vpc_check');
   });
 });
