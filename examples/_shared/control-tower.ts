@@ -1,7 +1,8 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import * as lib from '../../lib';
+import { CONTROL_TOWER_NAMESPACE } from '../../lib/shared/control-tower-acknowledgements';
 import { TRACKED_CONTROL_TOWER_FINDINGS } from './tracked-findings';
 
 /** One finding of the AWS Control Tower proactive controls (cfn-guard) on one resource. */
@@ -32,6 +33,8 @@ export function controlTowerFindings(app: App, stack: Stack): ControlTowerFindin
       if (!resource.resourceLogicalId && resource.locations.every((l) => l === '')) continue;
       const construct = byLogicalId.get(resource.resourceLogicalId ?? '');
       if (!construct) throw new Error(`cfn-guard names unknown resource ${resource.resourceLogicalId}`);
+      // acknowledged in code (Validations.of(c).acknowledge), as aws-cdk-lib suppresses it at synth
+      if (acknowledged(construct, violation.ruleName)) continue;
       findings.push({
         rule: violation.ruleName,
         path: construct.node.path.slice(stack.node.path.length + 1),
@@ -66,6 +69,19 @@ const LIBRARY_CLASSES: Function[] = Object.values(lib as Record<string, unknown>
  * in the examples only the library's ModelInvocationLogging uses it.
  */
 const CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/** True when `cdk-validator-cfnguard::<rule>` was acknowledged on the construct or an ancestor. */
+function acknowledged(construct: IConstruct, rule: string): boolean {
+  const id = `${CONTROL_TOWER_NAMESPACE}::${rule}`;
+  return construct.node.scopes.some((scope) =>
+    scope.node.metadata.some(
+      (m) =>
+        m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+        m.data !== undefined &&
+        Object.prototype.hasOwnProperty.call(m.data, id),
+    ),
+  );
+}
 
 function createdByLibrary(construct: IConstruct): boolean {
   return construct.node.scopes.some(

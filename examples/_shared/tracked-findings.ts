@@ -24,49 +24,11 @@ export interface TrackedControlTowerFinding {
 }
 
 /**
- * Control Tower (cfn-guard) findings on resources the library creates. cfn-guard has no
- * acknowledgement mechanism, so the examples' tests allow exactly these; remove an entry when
- * the library fixes it (the tests then prove it stays fixed).
+ * Control Tower (cfn-guard) findings on resources the library creates that it neither fixes nor
+ * acknowledges. The library acknowledges the rest in code, each with its reason
+ * (`lib/shared/control-tower-acknowledgements.ts`: aws-cdk-lib suppresses a validation plugin's
+ * violation acknowledged with `Validations.of(c).acknowledge({ id: 'cdk-validator-cfnguard::<rule>' })`),
+ * and `controlTowerFindings` honours those acknowledgements. The list is empty and must stay so: a
+ * new library finding is fixed or acknowledged in code, never tracked here.
  */
-export const TRACKED_CONTROL_TOWER_FINDINGS: readonly TrackedControlTowerFinding[] = [
-  {
-    rule: 'iam_managed_policy_no_statements_with_full_access_check',
-    path: /^AgentBoundary\/Boundary\/Resource$/,
-    reason:
-      'tracked: the AgentBoundary ceiling names the services agents use as service:* (minus the guard rails); a boundary grants nothing',
-  },
-  ...[
-    's3_bucket_default_encryption_kms_check',
-    's3_bucket_logging_enabled_check',
-    's3_bucket_object_lock_enabled_check',
-  ].map((rule) => ({
-    rule,
-    path: /^[^/]+\/AccessLogs\/Resource$/,
-    reason:
-      'tracked: the AgentAuditTrail server-access-log bucket is SSE-S3, unlogged and without Object Lock',
-  })),
-  ...['cloudwatch_log_group_encrypted_check', 'lambda_inside_vpc_check'].map((rule) => ({
-    rule,
-    path: /\/Rotation\/(LogGroup|Resource)\/Resource$/,
-    reason:
-      'tracked: the generated-key rotation function logs to an SSE (not KMS) log group and runs outside a VPC',
-  })),
-  ...['cloudwatch_log_group_encrypted_check', 'lambda_inside_vpc_check'].map((rule) => ({
-    rule,
-    path: /(^|\/)Containment\/(LogGroup|Resource)\/Resource$/,
-    reason:
-      'tracked: the AgentContainment function logs role and alarm names only to an SSE (not KMS) log group and calls only the IAM API from outside a VPC',
-  })),
-  {
-    rule: 'lambda_inside_vpc_check',
-    path: /^AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,
-    reason:
-      'tracked: the AwsCustomResource provider behind ModelInvocationLogging runs only at deploy time and calls only the Bedrock API; VPC placement is the deploying account’s choice',
-  },
-  ...['s3_bucket_logging_enabled_check', 's3_bucket_object_lock_enabled_check'].map((rule) => ({
-    rule,
-    path: /^InvocationLogging\/Bucket\/Resource$/,
-    reason:
-      'tracked: the ModelInvocationLogging bucket has no server access logs (a target bucket is the account’s choice) and no Object Lock (not verified that Bedrock log delivery writes into a locked bucket)',
-  })),
-];
+export const TRACKED_CONTROL_TOWER_FINDINGS: readonly TrackedControlTowerFinding[] = [];

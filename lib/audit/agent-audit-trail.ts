@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { IAgentAuditTrail, IAgentIdentity } from '../identity/agent-capabilities';
 import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
@@ -229,6 +230,16 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       versioned: true,
       lifecycleRules,
       removalPolicy: keeping.removalPolicy,
+    });
+    acknowledgeControlTowerFindings(this.accessLogBucket, {
+      s3_bucket_default_encryption_kms_check:
+        'S3 server access logging delivers only to target buckets encrypted with SSE-S3, never SSE-KMS; ' +
+        'the trail bucket whose access it records is KMS-encrypted',
+      s3_bucket_logging_enabled_check:
+        'this is the server-access-log target of the trail bucket; logging it into itself or another bucket would only recurse',
+      s3_bucket_object_lock_enabled_check:
+        'S3 server access logging does not deliver to a target bucket with a default Object Lock retention; ' +
+        'the trail bucket itself is object-locked, and this bucket is versioned and retained',
     });
     this.logBucket = new s3.Bucket(this, 'Logs', {
       encryption: s3.BucketEncryption.KMS,

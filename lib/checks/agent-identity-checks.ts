@@ -22,6 +22,11 @@ import { tenantAbac } from './rules/tenant-abac';
 import { verifiablePolicies } from './rules/verifiable-policies';
 import { gatewayPolicyEngine } from './rules/gateway-policy-engine';
 import { toolPermitScope } from './rules/tool-permit-scope';
+import { delegationFence } from './rules/delegation-fence';
+import { guardRailsAttached } from './rules/guard-rails-attached';
+import { leadingKeysGuard } from './rules/leading-keys-guard';
+import { noAlwaysTrueConditions } from './rules/no-always-true-conditions';
+import { principalTagWildcard } from './rules/principal-tag-wildcard';
 
 /** Properties of the `AgentIdentityChecks` pack. */
 export interface AgentIdentityChecksProps extends NagPackProps {
@@ -211,6 +216,46 @@ const RULES: readonly RuleSpec[] = [
     explanation:
       'The checks judge every policy that reaches an agent role: identity policies naming it and resource policies naming it (or its sessions) as principal. A role or principal given by Fn::If, a parameter, an import of another app, a custom resource, or principal "*" narrowed by aws:PrincipalArn / aws:PrincipalTag cannot be attributed, so it is reported on the resource holding the policy. Name the role by reference or literal ARN, or acknowledge with the reason.',
     rule: attributablePolicies,
+  },
+  {
+    name: 'GuardRailsAttached',
+    level: NagMessageLevel.ERROR,
+    info: 'The agent role lacks a guard-rail deny of the AgentBoundary GuardRails policy.',
+    explanation:
+      'The explicit guard-rail denies hold whatever else is granted, also when the boundary is opted out of or replaced. Keep the stack’s AgentBoundary GuardRails managed policy attached, unchanged.',
+    rule: guardRailsAttached,
+  },
+  {
+    name: 'DelegationFence',
+    level: NagMessageLevel.ERROR,
+    info: 'A delegated worker serves another tenant than its orchestrator, or holds a higher clearance.',
+    explanation:
+      'Handing work to a worker must not widen what the orchestrator reaches. Give the worker the orchestrator’s tenant and at most its clearance, or state why with crossTenantReason / raisedClearanceReason on AgentRuntime.delegatedFrom.',
+    rule: delegationFence,
+  },
+  {
+    name: 'LeadingKeysGuard',
+    level: NagMessageLevel.ERROR,
+    info: 'A ForAllValues condition on dynamodb:LeadingKeys has no Null guard.',
+    explanation:
+      'ForAllValues is true for an empty set: a Scan sends no leading key and passes the tenant condition. Add Null: { dynamodb:LeadingKeys: false } to the statement.',
+    rule: leadingKeysGuard,
+  },
+  {
+    name: 'PrincipalTagWildcard',
+    level: NagMessageLevel.ERROR,
+    info: 'A wildcard sits right next to a principal-tag variable.',
+    explanation:
+      '${aws:PrincipalTag/ai:tenant}* lets tenant acme reach acme-corp’s data. End the variable with a delimiter (${aws:PrincipalTag/ai:tenant}/*) or compare it exactly.',
+    rule: principalTagWildcard,
+  },
+  {
+    name: 'NoAlwaysTrueConditions',
+    level: NagMessageLevel.ERROR,
+    info: 'A condition of the agent role narrows nothing.',
+    explanation:
+      'A Like with "*", Null false on a key every request carries, a key compared with itself, or IfExists on a tenant or classification key without a Null guard looks like a restriction but lets every request through. Remove it or write the real restriction.',
+    rule: noAlwaysTrueConditions,
   },
 ];
 

@@ -25,6 +25,8 @@ export interface DataTagsProps {
 }
 
 const TAG_PRIORITY = 1000;
+/** IAM principals, whose tags are principal tags (ABAC attributes of who acts), never data tags. */
+const PRINCIPAL_RESOURCE_TYPES: readonly string[] = ['AWS::IAM::Role', 'AWS::IAM::User'];
 const records = new WeakMap<IConstruct, DataTagsProps>();
 const taggedElsewhere = new WeakSet<IConstruct>();
 
@@ -34,7 +36,8 @@ const taggedElsewhere = new WeakSet<IConstruct>();
  *
  * It also turns on what a service needs for the tags to count in IAM: S3 general purpose buckets
  * evaluate `aws:ResourceTag` only with bucket ABAC enabled (`AbacStatus: Enabled`), so every
- * `AWS::S3::Bucket` under the scope gets it. The tags are recorded so that a grant to an agent of
+ * `AWS::S3::Bucket` under the scope gets it. IAM roles and users under the scope are skipped: their
+ * tags are principal tags, and an agent's `ai:tenant` must stay the tenant it was declared with. The tags are recorded so that a grant to an agent of
  * another tenant, or above the agent's clearance, fails at synth.
  */
 export class DataTags {
@@ -114,11 +117,14 @@ export class DataTags {
       }
     }
     const tags = Tags.of(this.scope);
-    tags.add(AgentTagKeys.CLASSIFICATION, props.classification, { priority: TAG_PRIORITY });
+    // Principals are never data: an agent role's ai:tenant is its own principal tag, which a
+    // DataTags on an ancestor (the stack, a shared scope) must neither set, replace nor remove.
+    const options = { priority: TAG_PRIORITY, excludeResourceTypes: [...PRINCIPAL_RESOURCE_TYPES] };
+    tags.add(AgentTagKeys.CLASSIFICATION, props.classification, options);
     if (props.tenant !== undefined) {
-      tags.add(AgentTagKeys.TENANT, props.tenant, { priority: TAG_PRIORITY });
+      tags.add(AgentTagKeys.TENANT, props.tenant, options);
     } else {
-      tags.remove(AgentTagKeys.TENANT, { priority: TAG_PRIORITY });
+      tags.remove(AgentTagKeys.TENANT, options);
     }
     Aspects.of(this.scope).add(new EnableBucketAbac());
     records.set(this.scope, {

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show } from '../shared/errors';
 import { serviceActions } from '../shared/iam-catalog';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import {
   AGENT_RUNTIME_ACTIONS,
@@ -65,6 +66,9 @@ export class AgentBoundary extends Construct {
       'AwsSolutions-IAM5[Resource::*]': ceiling,
       ...Object.fromEntries(AGENT_SERVICES.map((s) => [`AwsSolutions-IAM5[Action::${s}:*]`, ceiling])),
       'NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess': ceiling,
+    });
+    acknowledgeControlTowerFindings(this.boundary, {
+      iam_managed_policy_no_statements_with_full_access_check: ceiling,
     });
     const within = this.policies(0, GUARD_RAIL_POLICIES_WITHIN_CEILING);
     if (within.length !== 1) {

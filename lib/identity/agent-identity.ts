@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { failAt, show, unresolvedTenantMessage } from '../shared/errors';
@@ -170,6 +170,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     ];
     for (const [key, value] of principalTags)
       if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
+    // ai:owner is left out: an ancestor may add or change who answers for the agent (RequiredTags judges it)
+    const fenced = principalTags.filter(([key]) => key !== AgentTagKeys.OWNER);
+    this.node.addValidation({ validate: () => principalTagErrors(this.role, fenced) });
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);
@@ -242,6 +245,36 @@ class InlinePolicyPrincipal implements iam.IPrincipal {
     this.access.addStatements(statement);
     return { statementAdded: true, policyDependable: this.role };
   }
+}
+
+/**
+ * The principal tags as CloudFormation will get them (after every aspect, `Tags.of`, `DataTags`
+ * and property override) must be the declared ones: ABAC, the checks and the report all read
+ * them, so a tag applied on an ancestor must not change the agent's tenant, name or clearance.
+ */
+function principalTagErrors(role: iam.Role, declared: [string, string | undefined][]): string[] {
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  const stack = Stack.of(role);
+  const rendered = stack.resolve(
+    (cfnRole as unknown as { _toCloudFormation(): Record<string, any> })._toCloudFormation(), // eslint-disable-line @typescript-eslint/no-explicit-any
+  );
+  const entry = Object.values<{ Properties?: { Tags?: unknown } }>(rendered?.Resources ?? {})[0];
+  const tags = new Map<string, unknown>();
+  for (const t of Array.isArray(entry?.Properties?.Tags) ? entry.Properties.Tags : []) {
+    if (t && typeof t.Key === 'string') tags.set(t.Key, t.Value);
+  }
+  const errors: string[] = [];
+  for (const [key, value] of declared) {
+    const want = value === undefined ? undefined : JSON.stringify(stack.resolve(value));
+    const got = tags.has(key) ? JSON.stringify(tags.get(key)) : undefined;
+    if (want === got) continue;
+    errors.push(
+      `principal tag ${key} of the agent role renders as ${got ?? 'absent'} but the agent declares ${want ?? 'none'}; ` +
+        `a Tags.of, DataTags or property override on an ancestor changed it — exclude the agent ` +
+        `(Tags.of(scope).add(key, value, { excludeResourceTypes: ['AWS::IAM::Role'] })) or set the value on AgentIdentity`,
+    );
+  }
+  return errors;
 }
 
 function validateAgentName(scope: Construct, agentName: string): string {

@@ -1,10 +1,12 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { failAt, show } from '../shared/errors';
+import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagKey } from '../shared/tag-values';
 import type { IAgentIdentity } from './agent-capabilities';
+import { classificationRank } from './data-classification';
 
 /** What a runtime contributes to an agent role. */
 export interface AgentRuntimeConfig {
@@ -73,6 +75,22 @@ export interface DelegationOptions {
    * @default Duration.hours(1)
    */
   readonly maxDuration?: Duration;
+  /**
+   * Why this worker may serve another tenant than its orchestrator (a sentence). Without it, a
+   * worker whose tenant differs from the orchestrator's (a platform agent counts as its own
+   * tenant) is a synth-time error; with it, synth warns and the AgentIdentity-DelegationFence
+   * finding is acknowledged with this reason, so the entitlement report shows it.
+   * @default - the worker must serve exactly the orchestrator's tenant
+   */
+  readonly crossTenantReason?: string;
+  /**
+   * Why this worker may hold a higher clearance than its orchestrator (a sentence). Without it, a
+   * worker cleared above its orchestrator is a synth-time error (the orchestrator would reach
+   * data above its own clearance through the worker); with it, synth warns and the
+   * AgentIdentity-DelegationFence finding is acknowledged with this reason.
+   * @default - the worker's clearance must be at or below the orchestrator's
+   */
+  readonly raisedClearanceReason?: string;
 }
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -293,6 +311,7 @@ class DelegatedRuntime extends AgentRuntime {
   }
 
   public onRoleCreated(scope: Construct, role: iam.IRole): void {
+    fenceDelegation(scope, role, this.orchestrator, this.options);
     // A policy of its own, attached to the orchestrator: written inline, the orchestrator's policy
     // (naming the worker) and the worker's trust (naming the orchestrator) would depend on each other.
     new iam.ManagedPolicy(scope, 'DelegationPolicy', {
@@ -329,6 +348,62 @@ class DelegatedRuntime extends AgentRuntime {
       failAt(scope, `delegatedFrom session tags ${show(keys)} repeat a key (tag keys are case-insensitive)`);
     }
     return keys;
+  }
+}
+
+/**
+ * A worker never crosses a tenant or rises above its orchestrator's clearance unless the user says
+ * why: then the crossing is a warning and an acknowledged AgentIdentity-DelegationFence finding.
+ */
+function fenceDelegation(
+  scope: Construct,
+  role: iam.IRole,
+  orchestrator: IAgentIdentity,
+  options: DelegationOptions,
+): void {
+  const worker = scope as Partial<IAgentIdentity>;
+  const name = orchestrator.agentName;
+  const tenantOf = (t: string | undefined) => (t === undefined ? 'platform (no tenant)' : show(t));
+  const crossings: [string, string, string | undefined, string][] = [];
+  if (worker.tenant !== orchestrator.tenant) {
+    crossings.push([
+      'CrossTenant',
+      `serves tenant ${tenantOf(worker.tenant)} but its orchestrator ${show(name)} serves ${tenantOf(orchestrator.tenant)}` +
+        (Token.isUnresolved(worker.tenant ?? '') || Token.isUnresolved(orchestrator.tenant ?? '')
+          ? ' (a tenant given as a token cannot be compared at synth)'
+          : ''),
+      options.crossTenantReason,
+      'crossTenantReason',
+    ]);
+  }
+  const clearance = worker.clearance;
+  if (clearance !== undefined && classificationRank(clearance) > classificationRank(orchestrator.clearance)) {
+    crossings.push([
+      'RaisedClearance',
+      `has clearance ${show(clearance)}, above its orchestrator ${show(name)} (${show(orchestrator.clearance)})`,
+      options.raisedClearanceReason,
+      'raisedClearanceReason',
+    ]);
+  }
+  for (const [kind, what, reason, prop] of crossings) {
+    if (reason === undefined) {
+      failAt(
+        scope,
+        `delegatedFrom: this worker ${what}; delegation must not widen what the orchestrator reaches. ` +
+          `Give the worker the orchestrator's tenant and at most its clearance, or pass ${prop} saying why`,
+      );
+    }
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      failAt(
+        scope,
+        `delegatedFrom ${prop} ${show(reason)} is too short; say in a sentence why this worker ${what}`,
+      );
+    }
+    Annotations.of(scope).addWarningV2(
+      `cdk-agent-identity:delegation-${kind === 'CrossTenant' ? 'crosses-tenant' : 'raises-clearance'}`,
+      `delegated worker ${what}: ${reason}`,
+    );
+    acknowledgeFindings(role, { [`AgentIdentity-DelegationFence[${kind}::${name}]`]: reason });
   }
 }
 

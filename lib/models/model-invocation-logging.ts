@@ -1,10 +1,12 @@
 import { ArnFormat, Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
@@ -42,6 +44,17 @@ export interface ModelInvocationLoggingProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * VPC to run the deploy-time provider function in (aws-cdk-lib's AwsCustomResource singleton of
+   * the stack; it needs a route to the Bedrock API).
+   * @default - outside a VPC; the NIST and AWS Control Tower findings are acknowledged with the reason
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` for the provider function.
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Log the text of prompts and responses.
    * @default true
@@ -157,6 +170,14 @@ export class ModelInvocationLogging extends Construct {
             abortIncompleteMultipartUploadAfter: Duration.days(7),
           },
         ],
+      });
+      acknowledgeControlTowerFindings(bucket, {
+        s3_bucket_logging_enabled_check:
+          'server access logs need a target bucket, which is the account’s choice (pass a logged bucket through your own S3 setup); ' +
+          'every write to this bucket is Bedrock’s own log delivery, recorded by CloudTrail',
+        s3_bucket_object_lock_enabled_check:
+          'Object Lock can only be enabled when a bucket is created and is not verified to work with Bedrock log delivery; ' +
+          'the bucket is versioned and KMS-encrypted',
       });
       // Object events go to EventBridge, set on the L1: the L2 switch adds a custom-resource function.
       (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
@@ -276,6 +297,8 @@ export class ModelInvocationLogging extends Construct {
       onDelete: { service: 'Bedrock', action: 'deleteModelInvocationLoggingConfiguration' },
       policy: cr.AwsCustomResourcePolicy.fromStatements(statements),
       installLatestAwsSdk: false,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
     });
     acknowledgeFindings(resource, {
       'AwsSolutions-IAM5[Resource::*]':
@@ -284,7 +307,7 @@ export class ModelInvocationLogging extends Construct {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'the custom resource policy is generated for this one deploy-time call and must not be attachable elsewhere',
     });
-    acknowledgeCustomResourceProvider(Stack.of(this));
+    acknowledgeCustomResourceProvider(Stack.of(this), props.vpc !== undefined);
     // Bedrock checks the destinations when the configuration is put: they must exist with their policies.
     for (const d of dependencies) resource.node.addDependency(d);
     if (this.encryptionKey instanceof kms.Key) resource.node.addDependency(this.encryptionKey);
@@ -292,7 +315,7 @@ export class ModelInvocationLogging extends Construct {
 }
 
 /** The stack-wide singleton function behind every AwsCustomResource (created by aws-cdk-lib). */
-function acknowledgeCustomResourceProvider(stack: Stack): void {
+function acknowledgeCustomResourceProvider(stack: Stack, inVpc: boolean): void {
   const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
   if (!provider) return;
   const deployTimeOnly =
@@ -301,8 +324,11 @@ function acknowledgeCustomResourceProvider(stack: Stack): void {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': `${deployTimeOnly}; aws-cdk-lib attaches the AWS managed basic execution policy (log writing only)`,
     'NIST.800.53.R5-LambdaConcurrency': `${deployTimeOnly}, invoked once per resource operation`,
     'NIST.800.53.R5-LambdaDLQ': `${deployTimeOnly}; CloudFormation invokes it synchronously and reports failures itself`,
-    'NIST.800.53.R5-LambdaInsideVPC': `${deployTimeOnly} and calls only the Bedrock control-plane API`,
   });
+  if (inVpc) return;
+  const outsideVpc = `${deployTimeOnly} and calls only the Bedrock control-plane API; pass { vpc } to place it in one`;
+  acknowledgeFindings(provider, { 'NIST.800.53.R5-LambdaInsideVPC': outsideVpc });
+  acknowledgeControlTowerFindings(provider, { lambda_inside_vpc_check: outsideVpc });
 }
 
 function registerOnePerEnvironment(scope: Construct, stack: Stack): void {

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { IAgentIdentity } from '../identity/agent-capabilities';
 import { acknowledgeFindings, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import { IAgentContainment } from './agent-anomaly-detection';
@@ -141,15 +142,21 @@ export class AgentContainment extends Construct implements IAgentContainment {
       logStreams,
       'Lambda names the log streams of its invocations itself; the wildcard stands only for stream names inside this one log group',
     );
+    const logsHoldNoData =
+      'the handler logs only role names, alarm names and times (no data, no credentials); the log group holds nothing to encrypt with a customer managed key';
+    const callsOnlyIam =
+      'the function calls only the IAM API; place it in a VPC with an interface endpoint where the account requires it';
+    acknowledgeControlTowerFindings(this, {
+      cloudwatch_log_group_encrypted_check: logsHoldNoData,
+      lambda_inside_vpc_check: callsOnlyIam,
+    });
     acknowledgeFindings(this, {
-      'NIST.800.53.R5-CloudWatchLogGroupEncrypted':
-        'the handler logs only role names, alarm names and times (no data, no credentials); the log group holds nothing to encrypt with a customer managed key',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted': logsHoldNoData,
       'NIST.800.53.R5-LambdaConcurrency':
         'invoked only by CloudWatch alarm state changes of the watched agents; reserving concurrency would take capacity from the account pool for no gain',
       'NIST.800.53.R5-LambdaDLQ':
         'an incomplete revocation throws, Lambda retries the asynchronous invocation, the log line names what was not revoked and the revocation alarm shows what was; the alarm itself stays in ALARM for the operator',
-      'NIST.800.53.R5-LambdaInsideVPC':
-        'the function calls only the IAM API; place it in a VPC with an interface endpoint where the account requires it',
+      'NIST.800.53.R5-LambdaInsideVPC': callsOnlyIam,
     });
     this.node.defaultChild = this.function.node.defaultChild;
   }

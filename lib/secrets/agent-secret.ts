@@ -11,6 +11,7 @@ import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';
 import { SecretRotation } from './secret-rotation';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
+import { secretWriteLockActions } from './secret-write-lock';
 
 /** Properties of an `AgentSecret`. */
 export interface AgentSecretProps {
@@ -21,7 +22,9 @@ export interface AgentSecretProps {
   readonly readers: IAgentIdentity[];
   /**
    * Agents that may put a new value (PutSecretValue), e.g. an agent that enrols a provider key.
-   * Writers cannot read unless they are also readers.
+   * Writers cannot read unless they are also readers. The secret's resource policy denies
+   * PutSecretValue and UpdateSecretVersionStage to every other principal except the rotation
+   * function, and RestoreSecret, CancelRotateSecret and RotateSecret to every other agent.
    * @default - no writers
    */
   readonly writers?: IAgentIdentity[];
@@ -161,6 +164,7 @@ export class AgentSecret extends Construct {
     this.rotationFunction = rotation.rotationFunction;
     this.rotationRole = rotation.rotationRole;
     this.denyReadToOthers(rotation.rotationRoleArn);
+    this.denyWritesToOthers(rotation.rotationRoleArn);
 
     for (const reader of this.readers) this.grant(reader, READ_ACTIONS, ['kms:Decrypt'], 'READ');
     for (const writer of this.writers)
@@ -242,6 +246,50 @@ export class AgentSecret extends Construct {
     );
     if (!result.statementAdded) {
       failAt(this, 'could not add the resource policy that locks the secret to its readers');
+    }
+  }
+
+  /**
+   * Locks writes as reads are locked, in three statements of the resource policy:
+   * - the value and its stages (PutSecretValue, UpdateSecretVersionStage): denied to every
+   *   principal that is not a writer or the rotation function;
+   * - versions and rotation (RestoreSecret, CancelRotateSecret, RotateSecret): denied to every
+   *   agent that is not a writer (CloudFormation calls RotateSecret and CancelRotateSecret for the
+   *   rotation schedule, and administrators restore deleted secrets, so only agents are denied);
+   * - everything else that changes the secret (UpdateSecret, DeleteSecret, its resource policy,
+   *   tags, replication — derived from the IAM catalog): denied to every agent.
+   * With hosted rotation the rotation role is unknown, so the first statement, too, denies agents only.
+   */
+  private denyWritesToOthers(rotationRoleArn: string | undefined): void {
+    const actions = secretWriteLockActions();
+    const exempt = this.writers.map((w) => w.roleArn);
+    if (rotationRoleArn !== undefined) exempt.push(rotationRoleArn);
+    type Conditions = Record<string, Record<string, unknown>>;
+    const agentsOnly: Conditions = { Null: { [`aws:PrincipalTag/${AgentTagKeys.AGENT}`]: 'false' } };
+    const except: Conditions = exempt.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': exempt } } : {};
+    const statements: [string, string[], Conditions][] = [
+      [
+        'DenyValueWritesExceptWritersAndRotation',
+        actions.value,
+        rotationRoleArn === undefined ? { ...except, ...agentsOnly } : except,
+      ],
+      ['DenyVersionChangesByOtherAgents', actions.versions, { ...except, ...agentsOnly }],
+      ['DenySecretChangesByAgents', actions.administration, agentsOnly],
+    ];
+    for (const [sid, denied, conditions] of statements) {
+      const result = this.secret.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: denied,
+          resources: [this.secretArn],
+          conditions: Object.keys(conditions).length > 0 ? conditions : undefined,
+        }),
+      );
+      if (!result.statementAdded) {
+        failAt(this, 'could not add the resource policy that locks the secret to its writers');
+      }
     }
   }
 

@@ -1,12 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
+import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 import { acknowledgeFindings, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 
 /** Properties of an `ApiKeyRotationFunction`. */
@@ -22,6 +25,16 @@ export interface ApiKeyRotationFunctionProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * VPC to run the function in.
+   * @default - outside a VPC (acknowledged with the reason)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc`.
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /** The actions a rotation function needs on its one secret (the four rotation steps). */
@@ -34,6 +47,16 @@ export const ROTATION_SECRET_ACTIONS: readonly string[] = [
 
 /** KMS actions Secrets Manager calls on the caller's behalf to read (Decrypt) and write (GenerateDataKey). */
 export const ROTATION_KMS_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:GenerateDataKey'];
+/** What CloudWatch Logs needs on the key of an encrypted log group. */
+const LOGS_KMS_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:DescribeKey',
+];
 
 const HANDLER_DIR = path.join('handlers', 'generated-api-key');
 
@@ -49,6 +72,8 @@ export class ApiKeyRotationFunction extends Construct {
   public readonly role: iam.Role;
   /** Where the function logs (never a secret value). */
   public readonly logGroup: logs.LogGroup;
+  /** The customer managed key that encrypts the log group (CloudWatch Logs may use it for that group only). */
+  public readonly logKey: kms.Key;
   /** The role's one policy. */
   public readonly policy: iam.ManagedPolicy;
 
@@ -56,7 +81,35 @@ export class ApiKeyRotationFunction extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
+    // A key of its own (the secret's key is locked to Secrets Manager), usable by CloudWatch Logs
+    // for this one log group only; the name is fixed so the key policy can name the group.
+    const logGroupName = `/cdk-agent-identity/rotation/${Names.uniqueResourceName(this, { maxLength: 400 })}`;
+    this.logKey = new kms.Key(this, 'LogKey', {
+      enableKeyRotation: true,
+      description: `Encrypts the log group of the rotation function ${this.node.path}`,
+    });
+    this.logKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsForThisLogGroup',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: LOGS_KMS_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: logGroupName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    this.logKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName,
+      encryptionKey: this.logKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
 
@@ -95,6 +148,8 @@ export class ApiKeyRotationFunction extends Construct {
       memorySize: 256,
       description: 'Rotates one agent secret (generated API key); never logs a secret value',
       environment: { KEY_LENGTH: String(props.keyLength) },
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
     });
     this.function.node.addDependency(this.policy);
     acknowledgeWildcardResource(
@@ -103,17 +158,24 @@ export class ApiKeyRotationFunction extends Construct {
       'Lambda names the log streams of its invocations itself; the wildcard stands only for stream names inside this one log group',
     );
     acknowledgeFindings(this, {
-      'NIST.800.53.R5-CloudWatchLogGroupEncrypted':
-        'the handler logs only the rotation step, secret ARN and version id, never a secret value (proven by its tests); ' +
-        'the log group holds no secret material to encrypt with a customer managed key',
       'NIST.800.53.R5-LambdaConcurrency':
         'Secrets Manager invokes the function once per rotation step of one secret; reserving concurrency would take ' +
         'capacity from the account pool (and fail in accounts with a low limit) for no gain',
       'NIST.800.53.R5-LambdaDLQ':
         'Secrets Manager invokes rotation synchronously and retries itself; a dead-letter queue only applies to asynchronous invocations',
-      'NIST.800.53.R5-LambdaInsideVPC':
-        'the function calls only the Secrets Manager API; place it in a VPC with an interface endpoint where the account requires it',
     });
+    const outsideVpc =
+      'the function calls only the Secrets Manager API; give SecretRotation.generatedApiKey({ vpc }) to place it in a VPC ' +
+      '(with an interface endpoint) where the account requires it';
+    if (props.vpc === undefined) {
+      acknowledgeFindings(this, { 'NIST.800.53.R5-LambdaInsideVPC': outsideVpc });
+      acknowledgeControlTowerFindings(this, { lambda_inside_vpc_check: outsideVpc });
+    } else {
+      acknowledgeFindings(this.role, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]':
+          'aws-cdk-lib attaches the AWS managed VPC access policy (network interfaces only) to a function placed in a VPC',
+      });
+    }
     this.node.defaultChild = this.function.node.defaultChild;
   }
 }

@@ -1,4 +1,5 @@
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -30,6 +31,17 @@ export interface GeneratedApiKeyRotationOptions extends RotationScheduleOptions 
    * @default 64
    */
   readonly length?: number;
+  /**
+   * VPC to run the rotation function in (it needs a route to the Secrets Manager API, e.g. an
+   * interface endpoint or a NAT gateway).
+   * @default - outside a VPC; the AWS Control Tower finding lambda_inside_vpc_check is acknowledged with the reason
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` for the rotation function.
+   * @default - the private subnets of `vpc`
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /** What `AgentSecret` hands a rotation when binding it. */
@@ -159,6 +171,8 @@ export class SecretRotation {
         secret: options.secret,
         encryptionKey: options.encryptionKey,
         keyLength: length,
+        vpc: (this.options as GeneratedApiKeyRotationOptions).vpc,
+        vpcSubnets: (this.options as GeneratedApiKeyRotationOptions).vpcSubnets,
       });
       fn = rotation.function;
       role = rotation.role;

@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AgentIdentityChecks } from '../../lib';
+import { AgentIdentity, AgentIdentityChecks, AgentRuntime } from '../../lib';
 import { actionExists } from '../../lib/shared/iam-catalog';
 import { BEDROCK_INVOKE_ACTIONS } from '../../lib/checks/rules/bedrock-exact-models';
 import { ESCALATION_ACTIONS } from '../../lib/checks/rules/no-privilege-escalation';
@@ -137,6 +137,55 @@ describe('each kind of violation, injected into a clean app, is reported by exac
         ),
     ],
     ['RequiredTags', (c) => Tags.of(c.agent).remove('ai:owner', { priority: 2000 })],
+    [
+      'GuardRailsAttached',
+      (c) => (c.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns'),
+    ],
+    [
+      'DelegationFence',
+      (c) => {
+        const orchestrator = new AgentIdentity(c.stack, 'Globex', {
+          agentName: 'globex-orchestrator',
+          runtime: AgentRuntime.lambda(),
+          tenant: 'globex',
+          owner: 'team@example.com',
+        });
+        c.agent.role.assumeRolePolicy!.addStatements(
+          new iam.PolicyStatement({
+            actions: ['sts:AssumeRole'],
+            principals: [new iam.ArnPrincipal(orchestrator.roleArn)],
+            conditions: { StringEquals: { 'aws:PrincipalTag/ai:tenant': 'globex' } },
+          }),
+        );
+      },
+    ],
+    [
+      'LeadingKeysGuard',
+      (c) =>
+        allow(
+          c,
+          ['dynamodb:Query'],
+          [c.stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: 'orders' })],
+          {
+            'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:PrincipalTag/ai:tenant}'] },
+          },
+        ),
+    ],
+    [
+      'PrincipalTagWildcard',
+      (c) =>
+        allow(c, ['s3:GetObject'], [c.bucket.arnForObjects('inbox/*')], {
+          StringLike: { 's3:ExistingObjectTag/ai:tenant': '${aws:PrincipalTag/ai:tenant}*' },
+        }),
+    ],
+    [
+      'NoAlwaysTrueConditions',
+      (c) =>
+        allow(c, ['s3:GetObject'], [c.bucket.arnForObjects('inbox/*')], {
+          StringEquals: { 's3:ExistingObjectTag/ai:tenant': '${aws:PrincipalTag/ai:tenant}' },
+          Null: { 'aws:PrincipalArn': 'false' },
+        }),
+    ],
     [
       'VerifiablePolicies',
       (c) =>

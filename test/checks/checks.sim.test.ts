@@ -111,7 +111,9 @@ describe('GuardrailRequired matches what IAM allows', () => {
     const flaggedUnpinned = findingsFor(check(unpinned.app, { requireGuardrail: true }), 'GuardrailRequired');
     // THEN
     expect(flaggedPinned).toEqual([]);
-    expect(flaggedUnpinned).toEqual(['Action::bedrock:InvokeModel']);
+    expect(flaggedUnpinned).toEqual([
+      'Model::arn:<AWS::Partition>:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
+    ]);
     const request = {
       action: 'bedrock:InvokeModel',
       resource: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',

@@ -5,7 +5,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { AgentIdentity, AgentIdentityChecks, AgentIdentityChecksProps, AgentRuntime } from '../../lib';
+import {
+  AgentBoundary,
+  AgentIdentity,
+  AgentIdentityChecks,
+  AgentIdentityChecksProps,
+  AgentRuntime,
+} from '../../lib';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';
@@ -134,19 +140,19 @@ export function auditTrailInto(
 }
 
 /**
- * A hand-written agent role (plain iam.Role + Tags) that passes every rule once given a
- * boundary: lambda trust with aws:SourceAccount, tags ai:agent and ai:owner, one exact grant.
+ * A hand-written agent role (plain iam.Role + Tags) that passes every rule: the stack's
+ * AgentBoundary as boundary and its GuardRails policy attached, lambda trust with
+ * aws:SourceAccount, tags ai:agent and ai:owner, one exact grant.
  */
 export function handWrittenRole(scope: IConstruct, id: string, agentName: string): iam.Role {
   const stack = Stack.of(scope);
-  const boundary = new iam.ManagedPolicy(stack, `${id}Boundary`, {
-    statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],
-  });
+  const rails = AgentBoundary.of(stack);
   const role = new iam.Role(stack, id, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }),
-    permissionsBoundary: boundary,
+    permissionsBoundary: rails.boundary,
+    managedPolicies: [rails.guardRails],
   });
   Tags.of(role).add('ai:agent', agentName);
   Tags.of(role).add('ai:owner', 'team@example.com');

@@ -43,10 +43,10 @@ describe('AgentSecret under cdk-nag', () => {
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
     expect(acks.map(([id]) => id.replace(/^Annotation::/, '').replace(/\[.*\]$/, '')).sort()).toEqual([
       'AwsSolutions-IAM5',
-      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
       'NIST.800.53.R5-LambdaConcurrency',
       'NIST.800.53.R5-LambdaDLQ',
       'NIST.800.53.R5-LambdaInsideVPC',
+      'cdk-validator-cfnguard::lambda_inside_vpc_check',
     ]);
     for (const [, reason] of acks) expect(reason.length).toBeGreaterThan(40);
   });

@@ -60,6 +60,14 @@ const only = (json: Json, type: string): string => {
   return found[0];
 };
 const statementsOf = (doc: Json): Json[] => doc?.Statement ?? [];
+/** The secret's key (the rotation function's log group has a key of its own, `RotationLogKey`). */
+const secretKeys = (json: Json): string[] =>
+  ids(json, 'AWS::KMS::Key').filter((id) => !id.includes('RotationLogKey'));
+const secretKey = (json: Json): string => {
+  const found = secretKeys(json);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v : [v]) as string[];
 
 /** Every policy document in a template: inline, IAM::Policy, managed, resource and key policies. */
@@ -80,7 +88,7 @@ describe('AgentSecret: secret and key', () => {
     // GIVEN / WHEN a secret for one reader
     const { json, template, secret } = build();
     // THEN it is an AWS::SecretsManager::Secret with id Resource, under a KMS key with rotation on
-    const keyId = only(json, 'AWS::KMS::Key');
+    const keyId = secretKey(json);
     const secretId = only(json, 'AWS::SecretsManager::Secret');
     expect(secret.secret.node.path).toBe('TestStack/ApiKey/Resource');
     expect(secret.node.defaultChild).toBeInstanceOf(secretsmanager.CfnSecret);
@@ -109,7 +117,7 @@ describe('AgentSecret: secret and key', () => {
   test('the key policy lets the key be used only through Secrets Manager and only for this secret', () => {
     // GIVEN a secret with a key of its own
     const { json } = build();
-    const key = json.Resources[only(json, 'AWS::KMS::Key')];
+    const key = json.Resources[secretKey(json)];
     const secretName = json.Resources[only(json, 'AWS::SecretsManager::Secret')].Properties.Name;
     const statements = statementsOf(key.Properties.KeyPolicy);
     // THEN two denies limit every cryptographic operation
@@ -174,7 +182,7 @@ describe('AgentSecret: secret and key', () => {
       encryptionKey: new kms.Key(stack, 'SharedKey', { enableKeyRotation: true }),
     }));
     // THEN the construct creates no key, leaves the key policy with its one default statement
-    const keys = ids(json, 'AWS::KMS::Key');
+    const keys = secretKeys(json);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^SharedKey/);
     expect(statementsOf(json.Resources[keys[0]].Properties.KeyPolicy)).toHaveLength(1);
@@ -187,7 +195,7 @@ describe('AgentSecret: who may read', () => {
     const { json, reader } = build();
     const roleId = ids(json, 'AWS::IAM::Role').find((id) => id.startsWith('reader'))!;
     const secretId = only(json, 'AWS::SecretsManager::Secret');
-    const keyId = only(json, 'AWS::KMS::Key');
+    const keyId = secretKey(json);
     const [inline] = json.Resources[roleId].Properties.Policies;
     expect(inline.PolicyName).toBe('AgentAccess');
     expect(statementsOf(inline.PolicyDocument)).toEqual([
@@ -238,7 +246,11 @@ describe('AgentSecret: who may read', () => {
     ]);
     const policy =
       json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties.ResourcePolicy;
-    expect(JSON.stringify(policy)).not.toContain(writerRole);
+    const readLock = statementsOf(policy).find((s) => s.Sid === 'DenyReadExceptReadersAndRotation');
+    expect(JSON.stringify(readLock)).not.toContain(writerRole);
+    // and is named in the write lock, next to the rotation role
+    const writeLock = statementsOf(policy).find((s) => s.Sid === 'DenyValueWritesExceptWritersAndRotation');
+    expect(JSON.stringify(writeLock)).toContain(writerRole);
   });
 
   test('the resource policy denies GetSecretValue to everyone but the readers and the rotation role', () => {
@@ -247,10 +259,10 @@ describe('AgentSecret: who may read', () => {
     const readerRole = ids(json, 'AWS::IAM::Role').find((id) => id.startsWith('reader'))!;
     const rotationRole = ids(json, 'AWS::IAM::Role').find((id) => id.includes('RotationServiceRole'))!;
     const secretId = only(json, 'AWS::SecretsManager::Secret');
-    // THEN the resource policy holds exactly that deny
+    // THEN the resource policy holds that deny (before the write lock)
     const resourcePolicy = json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties;
     expect(resourcePolicy.SecretId).toEqual({ Ref: secretId });
-    expect(statementsOf(resourcePolicy.ResourcePolicy)).toEqual([
+    expect(statementsOf(resourcePolicy.ResourcePolicy).slice(0, 1)).toEqual([
       {
         Sid: 'DenyReadExceptReadersAndRotation',
         Effect: 'Deny',
@@ -267,6 +279,39 @@ describe('AgentSecret: who may read', () => {
         },
       },
     ]);
+  });
+
+  test('the resource policy locks writes: value and stages to writers and rotation, versions to them among agents, the rest to no agent', () => {
+    const { json } = build();
+    const rotationRole = ids(json, 'AWS::IAM::Role').find((id) => id.includes('RotationServiceRole'))!;
+    const policy =
+      json.Resources[only(json, 'AWS::SecretsManager::ResourcePolicy')].Properties.ResourcePolicy;
+    const bySid = Object.fromEntries(statementsOf(policy).map((s) => [s.Sid, s]));
+    const exempt = { ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [rotationRole, 'Arn'] }] } };
+    const agentsOnly = { Null: { 'aws:PrincipalTag/ai:agent': 'false' } };
+    expect(bySid.DenyValueWritesExceptWritersAndRotation).toMatchObject({
+      Effect: 'Deny',
+      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      Condition: exempt,
+    });
+    expect(bySid.DenyValueWritesExceptWritersAndRotation.Condition.Null).toBeUndefined();
+    expect(bySid.DenyVersionChangesByOtherAgents).toMatchObject({
+      Effect: 'Deny',
+      Action: [
+        'secretsmanager:CancelRotateSecret',
+        'secretsmanager:RestoreSecret',
+        'secretsmanager:RotateSecret',
+      ],
+      Condition: { ...exempt, ...agentsOnly },
+    });
+    expect(bySid.DenySecretChangesByAgents).toMatchObject({ Effect: 'Deny', Condition: agentsOnly });
+    expect(bySid.DenySecretChangesByAgents.Action).toEqual(
+      expect.arrayContaining([
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:PutResourcePolicy',
+      ]),
+    );
   });
 });
 
@@ -304,7 +349,7 @@ describe('AgentSecret: generated API key rotation', () => {
     const { json } = build();
     const roleId = ids(json, 'AWS::IAM::Role').find((id) => id.includes('RotationServiceRole'))!;
     const secretId = only(json, 'AWS::SecretsManager::Secret');
-    const keyId = only(json, 'AWS::KMS::Key');
+    const keyId = secretKey(json);
     // THEN its trust names Lambda with aws:SourceAccount
     expect(statementsOf(json.Resources[roleId].Properties.AssumeRolePolicyDocument)).toEqual([
       {
@@ -570,7 +615,9 @@ describe('AgentSecret: IAM hygiene', () => {
         for (const action of actions) {
           expect({ action, exists: actionExists(action) }).toEqual({ action, exists: true });
         }
-        if (s.Effect === 'Allow') expect(JSON.stringify(s.Resource ?? null)).not.toBe('"*"');
+        // in a key policy '*' is the key itself: the log key lets CloudWatch Logs use it for one log group
+        const logsOnKey = s.Sid === 'AllowCloudWatchLogsForThisLogGroup' && s.Condition?.ArnEquals;
+        if (s.Effect === 'Allow' && !logsOnKey) expect(JSON.stringify(s.Resource ?? null)).not.toBe('"*"');
       }
     },
   );

@@ -2,8 +2,10 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CheckContext } from '../private/context';
 import {
+  ConditionEntry,
   Json,
   NormalizedStatement,
+  parseArn,
   asArray,
   conditionsOn,
   finding,
@@ -27,9 +29,11 @@ export const SERVICES_WITHOUT_SOURCE_CONTEXT: Readonly<Record<string, string>> =
 /**
  * AgentIdentity-NarrowTrust: the trust policy of an agent role names exactly who may assume it.
  * - no `*` principal and no `NotPrincipal`;
- * - a service principal carries `aws:SourceAccount` or `aws:SourceArn` (except the documented
+ * - a service principal carries `aws:SourceAccount` or `aws:SourceArn` pinning one account: literal
+ *   values, no `*` or `?` in the account (`????????????` pins nothing) (except the documented
  *   services that set neither);
- * - an AWS principal (an account root, a role, a user) carries at least one condition, e.g.
+ * - an AWS principal (an account root, a role, a user) carries at least one narrowing condition
+ *   (not `IfExists`, not a value of only wildcards such as `sts:ExternalId` like `*`), e.g.
  *   `sts:ExternalId` for a third party or session-tag conditions for delegation;
  * - a federated (OIDC) principal pins `<provider>:sub` with equality and no wildcard
  *   (`cognito-identity.amazonaws.com` pins `:aud`); a SAML principal carries a condition.
@@ -59,7 +63,7 @@ function principalFindings(s: NormalizedStatement): string[] {
   }
   for (const aws of asArray<Json>(principal.AWS).map(flatten)) {
     if (aws === '*') out.push(finding('Principal', '*'));
-    else if (s.conditions.length === 0) out.push(finding('AWS', aws));
+    else if (!s.conditions.some(narrows)) out.push(finding('AWS', aws));
   }
   for (const federated of asArray<Json>(principal.Federated).map(flatten)) {
     if (!federatedPinned(s, federated)) out.push(finding('Federated', providerName(federated)));
@@ -82,11 +86,29 @@ function federatedPinned(s: NormalizedStatement, provider: string): boolean {
   );
 }
 
-/** The condition key is present with a narrowing operator and a value other than a bare `*`. */
+/**
+ * The confused-deputy key pins one account: `aws:SourceAccount` with literal values (no `*` or
+ * `?`, so `????????????` pins nothing), `aws:SourceArn` with ARNs whose account part is literal.
+ */
 function pinned(s: NormalizedStatement, key: string): boolean {
+  const pinsAccount = (v: string) => {
+    if (key.toLowerCase() === 'aws:sourcearn') {
+      const arn = parseArn(v);
+      return arn !== undefined && arn.account.length > 0 && !/[*?]/.test(arn.account);
+    }
+    return literal(v);
+  };
   return conditionsOn(s, key).some(
-    (c) => isNarrowingOperator(c.operator) && c.values.length > 0 && c.values.every((v) => v !== '*'),
+    (c) => isNarrowingOperator(c.operator) && c.values.length > 0 && c.values.every(pinsAccount),
   );
+}
+
+/** A condition that narrows who may assume: a narrowing operator with literal values, or a `Null`/`Bool` test. */
+function narrows(c: ConditionEntry): boolean {
+  if (c.operator === 'Null' || /^Bool/.test(c.operator)) return c.values.length > 0;
+  if (/IfExists$/.test(c.operator)) return false;
+  if (/Not/.test(c.operator.replace(/^For(All|Any)Values:/, ''))) return false;
+  return c.values.length > 0 && c.values.every((v) => v.length > 0 && v !== '*' && !/^[*?]+$/.test(v));
 }
 
 function literal(value: string): boolean {

@@ -1,16 +1,27 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CheckContext } from '../private/context';
+import { missingGuardRails } from '../private/guard-rail-match';
+import { finding, flatten, statementsOf } from '../private/policy';
 
 /**
  * AgentIdentity-PermissionsBoundary: an agent role has a permissions boundary, so a grant
- * added later (by hand, by another construct) cannot lift it above the shared ceiling.
+ * added later (by hand, by another construct) cannot lift it above the shared ceiling — and that
+ * boundary is an AgentBoundary: a managed policy of the app that carries every guard-rail deny.
+ * A boundary replaced by another policy (an AWS managed or imported one the checks cannot read,
+ * or one without the guard rails) is reported.
+ *
+ * Findings: none (plain non-compliance) when there is no boundary; `Boundary::<policy>` when the
+ * boundary is not an AgentBoundary.
  */
 export function permissionsBoundary(node: CfnResource, context: CheckContext): NagRuleResult {
   const role = context.index.agentRole(node);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE;
   const boundary = role.resource.properties.PermissionsBoundary;
-  return boundary === undefined || boundary === ''
-    ? NagRuleCompliance.NON_COMPLIANT
-    : NagRuleCompliance.COMPLIANT;
+  if (boundary === undefined || boundary === '') return NagRuleCompliance.NON_COMPLIANT;
+  const policy = context.index.target(boundary, role.resource.stack);
+  const isAgentBoundary =
+    policy?.type === 'AWS::IAM::ManagedPolicy' &&
+    missingGuardRails(statementsOf(policy.properties.PolicyDocument, 'permissions boundary')).length === 0;
+  return isAgentBoundary ? NagRuleCompliance.COMPLIANT : [finding('Boundary', flatten(boundary))];
 }

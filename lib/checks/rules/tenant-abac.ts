@@ -25,6 +25,8 @@ const PRINCIPAL_TENANT = `<aws:PrincipalTag/${AgentTagKeys.TENANT}>`.toLowerCase
  * - a `dynamodb:LeadingKeys` condition whose values are the agent's tenant (or start with it), or
  * - a `.../ai:tenant` tag key (`aws:ResourceTag`, `s3:ExistingObjectTag`, ...) equal to the
  *   agent's own tenant.
+ * The key must describe the resource or request, never the principal (`aws:PrincipalTag/...` compared
+ * with `${aws:PrincipalTag/ai:tenant}` is always true), and every value must name the tenant.
  * Statements on `*` are left to AgentIdentity-NoWildcardResources. A KMS-only statement limited
  * with `kms:ViaService` passes: the key is then usable only through a store's service, and the
  * store statements that reach the data are themselves held to the tenant condition.
@@ -71,9 +73,13 @@ function hasTenantCondition(s: NormalizedStatement, tenant: string): boolean {
   return s.conditions.some((c) => {
     if (!isNarrowingOperator(c.operator) || c.values.length === 0) return false;
     const key = c.key.toLowerCase();
+    // the principal's own attributes say nothing about the resource: `aws:PrincipalTag/ai:tenant`
+    // equal to `${aws:PrincipalTag/ai:tenant}` is always true
+    if (/^aws:(principal|userid|username|sourceidentity)/.test(key)) return false;
     const own = (v: string) => v.toLowerCase().includes(PRINCIPAL_TENANT);
     if (key === 'dynamodb:leadingkeys') return c.values.every((v) => own(v) || v.startsWith(flatten(tenant)));
     if (key.endsWith(tenantSuffix)) return c.values.every((v) => own(v) || v === flatten(tenant));
-    return c.values.some(own);
+    // every value must name the tenant: [`${aws:PrincipalTag/ai:tenant}`, `*`] matches anything
+    return c.values.every(own);
   });
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { agentApp, check, findingsFor } from '../fixtures';
 
 const RULE = 'GuardrailRequired';
+const FLAT_MODEL = 'arn:<AWS::Partition>:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0';
 const model = (stack: Stack) =>
   stack.formatArn({
     service: 'bedrock',
@@ -51,22 +52,19 @@ describe('AgentIdentity-GuardrailRequired', () => {
     expect(findingsFor(check(app, { requireGuardrail: true }), RULE)).toEqual([]);
   });
 
-  test('with requireGuardrail, each invoke action without a pinning Deny is a finding', () => {
+  test('with requireGuardrail, a model not pinned for one of its invoke actions is a finding', () => {
     // GIVEN only InvokeModel is pinned
     const { app } = invokingAgent(['bedrock:InvokeModel']);
     // WHEN
     const findings = findingsFor(check(app, { requireGuardrail: true }), RULE);
     // THEN
-    expect(findings).toEqual(['Action::bedrock:InvokeModelWithResponseStream']);
+    expect(findings).toEqual([`Model::${FLAT_MODEL}`]);
   });
 
   test('with requireGuardrail, an unpinned agent has both findings, reported on its role', () => {
     const { app, stack } = invokingAgent();
     const report = check(app, { requireGuardrail: true });
-    expect(findingsFor(report, RULE)).toEqual([
-      'Action::bedrock:InvokeModel',
-      'Action::bedrock:InvokeModelWithResponseStream',
-    ]);
+    expect(findingsFor(report, RULE)).toEqual([`Model::${FLAT_MODEL}`]);
     expect(
       report.violations.every((v) =>
         v.violatingResources.every((r) => (r.constructPath ?? '').startsWith(`${stack.node.path}/Agent/`)),
