@@ -7,3 +7,4 @@ export * from './audit';
 export * from './checks';
 export * from './report';
 export * from './fleet';
+export * from './credentials';
