@@ -10,7 +10,7 @@ import { AgentCoreIdentityNames } from '../shared/agentcore-identity';
 import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { InboundJwtAuthorizer } from './inbound-jwt-authorizer';
-import { directoryArn } from './private/agentcore-arns';
+import { directoryArn, tokenVaultWildcardArn } from './private/agentcore-arns';
 import { CredentialsDeclaration, declarationOf } from './private/credentials-declaration';
 import { validateAllowList, validateReason } from './private/validation';
 import { UserDelegation } from './user-delegation';
@@ -45,9 +45,7 @@ const MIN_NAME = 3;
  * The Bedrock AgentCore workload identity of one agent, and the token actions its role gets:
  * - `create()`: the agent owns a `WorkloadIdentity` named after `agentName`, tagged with its
  *   `ai:*` tags;
- * - `fromWorkloadIdentity(identity)`: the agent is given an existing one;
- * - `ofRuntime(runtime)`: the identity AgentCore Runtime made for the runtime that runs the agent;
- *   the runtime obtains workload access tokens itself, so the role is granted none.
+ * - `fromWorkloadIdentity(identity)`: the agent is given an existing one.
  *
  * The role may mint workload access tokens only for its own identity: `GetWorkloadAccessToken`
  * when the agent acts as itself; `GetWorkloadAccessTokenForJWT`, pinned to the inbound
@@ -66,17 +64,6 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
     options: AgentWorkloadIdentityOptions = {},
   ): AgentWorkloadIdentity {
     return new GivenWorkloadIdentity(identity, options);
-  }
-
-  /**
-   * The workload identity AgentCore Runtime created for `runtime`, which must run as the agent's
-   * role. AgentCore Runtime obtains the workload access tokens, so the role is granted none.
-   */
-  public static ofRuntime(
-    runtime: agentcore.IBedrockAgentRuntime,
-    options: AgentWorkloadIdentityOptions = {},
-  ): AgentWorkloadIdentity {
-    return new RuntimeWorkloadIdentity(runtime, options);
   }
 
   protected constructor(protected readonly options: AgentWorkloadIdentityOptions) {}
@@ -136,6 +123,7 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
         resourceArns: resources,
       });
     }
+    this.fence(agent, arn, delegation?.via === 'user-id');
     agent.recordEntitlement({
       kind: 'workload-identity',
       description:
@@ -150,6 +138,36 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
       obtainedBy,
       actsForUsers: delegation !== undefined,
     };
+  }
+
+  /**
+   * Explicit denies that hold whatever else the role is granted (e.g. the AgentCore Runtime L2
+   * grants its execution role workload tokens for every identity of the account): token and
+   * token-vault actions on any workload identity but the agent's own, and
+   * `GetWorkloadAccessTokenForUserId` altogether unless the agent declared it with a reason.
+   */
+  private fence(agent: IAgentIdentity, arn: string, userIdDeclared: boolean): void {
+    agent.addToAgentPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyOwnWorkloadIdentity',
+        effect: iam.Effect.DENY,
+        actions: [
+          ...AgentCoreIdentityNames.WORKLOAD_TOKEN_ACTIONS,
+          ...AgentCoreIdentityNames.TOKEN_VAULT_ACTIONS,
+        ],
+        notResources: [directoryArn(agent), arn, tokenVaultWildcardArn(agent)],
+      }),
+    );
+    if (!userIdDeclared) {
+      agent.addToAgentPolicy(
+        new iam.PolicyStatement({
+          sid: 'NoUserIdDelegation',
+          effect: iam.Effect.DENY,
+          actions: [AgentCoreIdentityNames.GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID],
+          resources: ['*'],
+        }),
+      );
+    }
   }
 
   private declareInbound(agent: IAgentIdentity, declaration: CredentialsDeclaration): string | undefined {
@@ -239,32 +257,5 @@ class GivenWorkloadIdentity extends AgentWorkloadIdentity {
       );
     }
     return this.bindIdentity(agent, arn, this.identity.workloadIdentityName, 'agent');
-  }
-}
-
-class RuntimeWorkloadIdentity extends AgentWorkloadIdentity {
-  constructor(
-    private readonly runtime: agentcore.IBedrockAgentRuntime,
-    options: AgentWorkloadIdentityOptions,
-  ) {
-    super(options);
-  }
-
-  public bindToAgent(agent: IAgentIdentity): AgentWorkloadIdentityBinding {
-    const cfn = this.runtime?.node?.defaultChild;
-    if (!(cfn instanceof agentcore.CfnRuntime)) {
-      failAt(
-        agent,
-        'ofRuntime needs an AgentCore Runtime defined in this app (new Runtime(...)); for an imported one use fromWorkloadIdentity with its workload identity',
-      );
-    }
-    if (this.runtime.role.roleArn !== agent.role.roleArn) {
-      failAt(
-        agent,
-        `the runtime ${this.runtime.node.path} runs as another role; create it with executionRole: agent.role so its workload identity is this agent's`,
-      );
-    }
-    const arn = Token.asString(cfn.getAtt('WorkloadIdentityDetails.WorkloadIdentityArn'));
-    return this.bindIdentity(agent, arn, this.runtime.agentRuntimeName, 'agentcore-runtime');
   }
 }

@@ -41,14 +41,14 @@ export class UserDelegation {
    * AgentIdentityChecks reports the grant when the reason is missing.
    */
   public static byUserId(options: UserIdDelegationOptions): UserDelegation {
-    return new UserDelegation('user-id', options?.scopes ?? [], options?.reason);
+    return new UserDelegation('user-id', options?.scopes, options?.reason);
   }
 
   private constructor(
     /** `inbound-jwt` or `user-id`. */
     public readonly via: string,
     /** The scopes the agent acts with. */
-    public readonly scopes: string[],
+    public readonly scopes: string[] | undefined,
     /** The reason, for `user-id`. */
     public readonly reason: string | undefined,
   ) {}

@@ -77,9 +77,8 @@ export interface AgentIdentityProps {
   readonly boundaryOptOutReason?: string;
   /**
    * The agent's Bedrock AgentCore workload identity: `AgentWorkloadIdentity.create()` (the agent
-   * owns one named after `agentName`), `AgentWorkloadIdentity.fromWorkloadIdentity(...)` (it is
-   * given one) or `AgentWorkloadIdentity.ofRuntime(...)` (AgentCore Runtime obtains its tokens).
-   * Needed before `grantCredentials`. Can also be set later with `useWorkloadIdentity`.
+   * owns one named after `agentName`) or `AgentWorkloadIdentity.fromWorkloadIdentity(...)` (it is
+   * given one). Needed before `grantCredentials`. Can also be set later with `useWorkloadIdentity`.
    * @default - none; the agent has no AgentCore workload identity
    */
   readonly workloadIdentity?: IAgentWorkloadIdentity;
@@ -187,8 +186,8 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   }
 
   /**
-   * Binds the agent to its AgentCore workload identity (once), e.g. after the AgentCore Runtime
-   * that runs it exists: `agent.useWorkloadIdentity(AgentWorkloadIdentity.ofRuntime(runtime))`.
+   * Binds the agent to its AgentCore workload identity (once), e.g.
+   * `agent.useWorkloadIdentity(AgentWorkloadIdentity.create())`.
    */
   public useWorkloadIdentity(identity: IAgentWorkloadIdentity): AgentWorkloadIdentityBinding {
     if (!identity || typeof identity.bindToAgent !== 'function') {

@@ -20,6 +20,15 @@ export function tokenVaultArn(scope: IConstruct): string {
   });
 }
 
+/** Every resource of the account's token vaults (vaults and their credential providers). */
+export function tokenVaultWildcardArn(scope: IConstruct): string {
+  return Stack.of(scope).formatArn({
+    service: 'bedrock-agentcore',
+    resource: 'token-vault',
+    resourceName: '*',
+  });
+}
+
 /**
  * The Secrets Manager resource of a provider's stored credential: the literal secret ARN when it
  * is known (an imported provider), else the token vault's secret name prefix — a provider
