@@ -33,7 +33,7 @@ const DECLARATIONS = new WeakMap<IAgentIdentity, CredentialsDeclaration>();
  * and the entitlement report read it back from the template.
  */
 export function declarationOf(agent: IAgentIdentity): CredentialsDeclaration {
-  let declaration = DECLARATIONS.get(agent);
+  const declaration = DECLARATIONS.get(agent);
   if (declaration) return declaration;
   const created: CredentialsDeclaration = { providers: [] };
   DECLARATIONS.set(agent, created);
