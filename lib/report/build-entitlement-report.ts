@@ -2,6 +2,7 @@
 import { GUARD_RAILS } from '../identity/guard-rails';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
+import { credentialsField } from './credential-entitlements';
 import {
   AcknowledgedFinding,
   AgentEntitlementRecord,
@@ -140,6 +141,7 @@ class AgentReader {
       managedPolicies: sortJson(managedPolicies),
       auditTrails: this.auditTrails(),
       acknowledgedFindings: this.acknowledged([this.logicalId, ...policyIds]),
+      ...credentialsField(this.role, statements),
     };
   }
 

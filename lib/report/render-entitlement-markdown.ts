@@ -7,6 +7,7 @@ import {
   ScopedGrant,
   SecretRotationInfo,
 } from './entitlement-report-schema';
+import { credentialsMarkdown } from './render-credential-entitlements';
 
 /**
  * Renders the report as Markdown for people: a Mermaid graph of agents and what they reach
@@ -191,6 +192,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
   );
   out.push(row(['Acknowledged findings', String(a.acknowledgedFindings.length)]));
   out.push('');
+  out.push(...credentialsMarkdown(a, { row, code, text }));
 
   out.push('### Who can assume it', '');
   out.push(row(['Principals', 'Actions', 'Conditions']), row(['---', '---', '---']));
