@@ -9,6 +9,7 @@ import {
   ServiceLastAccessed,
 } from '@aws-sdk/client-iam';
 import { AgentTagKeys } from '../shared/tag-keys';
+import { reachableCredentialProviders } from './credential-reach';
 import {
   errorMessage,
   isAccessDenied,
@@ -130,6 +131,11 @@ export interface AgentRoleReview {
   readonly staleReason?: string;
   /** Services granted and whether they are used. */
   readonly accessAdvisor: AccessAdvisorResult;
+  /**
+   * AgentCore token-vault credential providers (ARNs, or `*`) the role's Allow statements reach.
+   * @default - absent when the role reaches none, or its policies could not be read
+   */
+  readonly credentialProviders?: string[];
 }
 
 /** The whole review: the quarterly access-review evidence for one account. */
@@ -206,7 +212,9 @@ export async function reviewAgentRoles(
     const advice = await serviceLastAccessed(client, ctx, role, threshold);
     advised++;
     ctx.progress(`checked service last access ${advised}/${agentRoles.length} agents`);
-    return reviewOf(role, advice, now, threshold, ctx.unusedDays);
+    const providers = await reachableCredentialProviders(client, role.RoleName ?? '');
+    const review = reviewOf(role, advice, now, threshold, ctx.unusedDays);
+    return providers && providers.length > 0 ? { ...review, credentialProviders: providers } : review;
   });
   agents.sort((a, b) => compare(a.agentName, b.agentName) || compare(a.roleName, b.roleName));
 
