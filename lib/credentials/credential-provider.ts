@@ -8,7 +8,7 @@ import type {
 } from '../identity/agent-capabilities';
 import { AgentCoreIdentityNames } from '../shared/agentcore-identity';
 import { failAt, show } from '../shared/errors';
-import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
+import { acknowledgeResourceFinding, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import { directoryArn, tokenVaultArn, vaultSecretResource } from './private/agentcore-arns';
 import { declarationOf } from './private/credentials-declaration';
 import { validateAllowList } from './private/validation';
@@ -100,6 +100,14 @@ export abstract class CredentialProvider implements IAgentCredentialProvider {
         agent,
         secret,
         'the token vault keeps each provider credential in a secret it names (bedrock-agentcore-identity!...); a provider created in this deployment exposes that ARN only as an object IAM cannot take, so the prefix is granted, and only under aws:ViaAWSService: the agent cannot read any of these secrets itself, only the token vault can for it, for the providers granted above',
+      );
+    }
+    if (agent.tenant !== undefined) {
+      acknowledgeResourceFinding(
+        agent,
+        'AgentIdentity-TenantAbac',
+        secret,
+        'the token vault creates and names the provider secrets and cannot tag them for a tenant; the agent reads them only under aws:ViaAWSService (through the vault), and the vault hands out only the providers this agent is granted, for its own workload identity',
       );
     }
     declarationOf(agent).providers.push({

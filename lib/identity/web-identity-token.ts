@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { failAt, show } from '../shared/errors';
+import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import type { IAgentIdentity } from './agent-capabilities';
 
 /** Options for `AgentIdentity.grantWebIdentityToken`. */
@@ -71,6 +72,11 @@ export function grantWebIdentityTokenTo(agent: IAgentIdentity, options: WebIdent
       NumericLessThanEquals: { [IDENTITY_TOKEN_DURATION_KEY]: String(seconds) },
     },
   });
+  acknowledgeWildcardResource(
+    agent,
+    '*',
+    'sts:GetWebIdentityToken has no resource type; the grant is pinned by conditions to one sts:IdentityTokenAudience and a bounded sts:DurationSeconds',
+  );
   agent.recordEntitlement({
     kind: 'web-identity-token',
     description: `AWS-signed JWT for audience ${audience}, at most ${seconds} s`,
