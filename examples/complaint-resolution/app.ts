@@ -14,6 +14,7 @@ import {
 } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
+import { addUserDelegatedResolver } from './user-delegation';
 
 /** The session tag naming the one CRM record a worker session may change. */
 export const RECORD_TAG = 'ai:record';
@@ -60,6 +61,8 @@ export function buildApp(app: App): Stack[] {
     auditTrail: trail,
   });
   grantTaggedRecord(worker, crm);
+  // on behalf of a support user: the resolver updates a CRM record with the user's delegated token
+  addUserDelegatedResolver(stack, trail);
 
   return [stack];
 }
