@@ -39,7 +39,7 @@ export interface OAuth2CredentialProviderOptions {
 }
 
 /** The condition under which an agent's role may read a provider's stored secret: only through a service. */
-export const VIA_TOKEN_VAULT_CONDITION = { Bool: { 'aws:ViaAWSService': 'true' } };
+const VIA_TOKEN_VAULT_CONDITION = { Bool: { 'aws:ViaAWSService': 'true' } };
 
 const SECRET_READ = ['secretsmanager:GetSecretValue'];
 

@@ -3,7 +3,7 @@ export type {
   AgentWorkloadIdentityOptions,
   CreateAgentWorkloadIdentityOptions,
 } from './agent-workload-identity';
-export { CredentialProvider, OAuth2Flow, VIA_TOKEN_VAULT_CONDITION } from './credential-provider';
+export { CredentialProvider, OAuth2Flow } from './credential-provider';
 export type { OAuth2CredentialProviderOptions } from './credential-provider';
 export { InboundJwtAuthorizer } from './inbound-jwt-authorizer';
 export type { InboundJwtAuthorizerProps } from './inbound-jwt-authorizer';

@@ -20,11 +20,11 @@ export interface WebIdentityTokenOptions {
 }
 
 /** The STS action that issues an AWS-signed JWT for the calling principal (outbound federation). */
-export const GET_WEB_IDENTITY_TOKEN_ACTION = 'sts:GetWebIdentityToken';
+const GET_WEB_IDENTITY_TOKEN_ACTION = 'sts:GetWebIdentityToken';
 /** Condition key naming the audiences requested from `sts:GetWebIdentityToken`. */
-export const IDENTITY_TOKEN_AUDIENCE_KEY = 'sts:IdentityTokenAudience';
+const IDENTITY_TOKEN_AUDIENCE_KEY = 'sts:IdentityTokenAudience';
 /** Condition key naming the lifetime requested from `sts:GetWebIdentityToken`. */
-export const IDENTITY_TOKEN_DURATION_KEY = 'sts:DurationSeconds';
+const IDENTITY_TOKEN_DURATION_KEY = 'sts:DurationSeconds';
 
 const MIN_SECONDS = 60;
 const MAX_SECONDS = 3600;
