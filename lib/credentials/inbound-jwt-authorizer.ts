@@ -53,7 +53,10 @@ export class InboundJwtAuthorizer {
   /** Allowed scopes, if checked. */
   public readonly allowedScopes?: string[];
 
-  private constructor(private readonly props: InboundJwtAuthorizerProps) {
+  private readonly props: InboundJwtAuthorizerProps;
+
+  private constructor(props: InboundJwtAuthorizerProps) {
+    this.props = props ?? ({} as InboundJwtAuthorizerProps);
     this.discoveryUrl = props?.discoveryUrl;
     this.allowedAudiences = props?.allowedAudiences;
     this.allowedClients = props?.allowedClients;

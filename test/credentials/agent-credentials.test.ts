@@ -214,6 +214,57 @@ describe('AgentWorkloadIdentity', () => {
     expect(() => agentWithIdentity(stack, 'A', 'agent-a', { workloadIdentity: identity() })).toThrow(message);
   });
 
+  test('an explicit issuer and allowed scopes are pinned and recorded', () => {
+    // GIVEN an authorizer whose issuer differs from its discovery URL's base
+    const { stack } = credentialsApp();
+    agentWithIdentity(stack, 'C', 'agent-c', {
+      workloadIdentity: AgentWorkloadIdentity.create({
+        inboundAuthorizer: InboundJwtAuthorizer.oidc({
+          discoveryUrl: DISCOVERY_URL,
+          issuer: 'https://issuer.example.com/support',
+          allowedAudiences: ['complaint-resolver'],
+          allowedScopes: ['crm.write'],
+        }),
+        actsForUsers: UserDelegation.throughInboundJwt({ scopes: ['crm.write'] }),
+      }),
+    });
+    // THEN the ForJWT grant pins that issuer (and no client: none was listed)
+    const role = roleOf(Template.fromStack(stack), 'agent-c');
+    const forJwt = statementsOf(role).find(
+      (s) => s.Action === 'bedrock-agentcore:GetWorkloadAccessTokenForJWT',
+    );
+    expect(forJwt.Condition.StringEquals).toEqual({
+      'bedrock-agentcore:InboundJwtClaim/iss': 'https://issuer.example.com/support',
+    });
+    expect(role.Metadata[METADATA].inboundAuthorizer).toEqual({
+      discoveryUrl: DISCOVERY_URL,
+      issuer: 'https://issuer.example.com/support',
+      allowedAudiences: ['complaint-resolver'],
+      allowedScopes: ['crm.write'],
+    });
+  });
+
+  test('rejects an issuer that is not an https URL, and a missing discovery URL', () => {
+    const { stack } = credentialsApp();
+    let n = 0;
+    const withInbound = (props: any) => {
+      n++;
+      return agentWithIdentity(stack, `A${n}`, `agent-${n}x`, {
+        workloadIdentity: AgentWorkloadIdentity.create({
+          inboundAuthorizer: InboundJwtAuthorizer.oidc(props),
+        }),
+      });
+    };
+    expect(() =>
+      withInbound({
+        discoveryUrl: DISCOVERY_URL,
+        allowedClients: ['x'],
+        issuer: 'http://issuer.example.com',
+      }),
+    ).toThrow(/inbound authorizer issuer "http:\/\/issuer.example.com" must be an https URL/);
+    expect(() => withInbound(undefined)).toThrow(/inbound authorizer discoveryUrl undefined is required/);
+  });
+
   test('rejects an agent name too short for a workload identity', () => {
     const { stack } = credentialsApp();
     expect(() => agentWithIdentity(stack, 'A', 'ab')).toThrow(
