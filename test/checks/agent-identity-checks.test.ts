@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Tags, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -136,6 +136,51 @@ describe('each kind of violation, injected into a clean app, is reported by exac
         ),
     ],
     ['RequiredTags', (c) => Tags.of(c.agent).remove('ai:owner', { priority: 2000 })],
+    [
+      'AgentCoreOwnIdentity',
+      (c) =>
+        allow(
+          c,
+          ['bedrock-agentcore:GetWorkloadAccessToken'],
+          [
+            c.stack.formatArn({
+              service: 'bedrock-agentcore',
+              resource: 'workload-identity-directory/default/workload-identity/someone-else',
+            }),
+          ],
+        ),
+    ],
+    [
+      'UserIdDelegationReason',
+      (c) =>
+        allow(
+          c,
+          ['bedrock-agentcore:GetWorkloadAccessTokenForUserId'],
+          [
+            c.stack.formatArn({
+              service: 'bedrock-agentcore',
+              resource: 'workload-identity-directory/default/workload-identity/email-triage',
+            }),
+          ],
+        ),
+    ],
+    [
+      'VaultSecretViaVault',
+      (c) =>
+        allow(
+          c,
+          ['secretsmanager:GetSecretValue'],
+          [
+            c.stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: 'bedrock-agentcore-identity!default/apikey/llm-AbCdEf',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+          tenantCondition,
+        ),
+    ],
     [
       'VerifiablePolicies',
       (c) =>

@@ -50,7 +50,10 @@ function isVaultSecret(resource: string): boolean {
   const arn = parseArn(resource);
   if (!arn) return false;
   if (!patternRegExp(arn.service).test('secretsmanager')) return false;
-  return patternRegExp(arn.resource).test(SAMPLE_VAULT_SECRET);
+  return (
+    arn.resource.startsWith(`secret:${AgentCoreIdentityNames.VAULT_SECRET_PREFIX}`) ||
+    patternRegExp(arn.resource).test(SAMPLE_VAULT_SECRET)
+  );
 }
 
 function throughService(s: NormalizedStatement): boolean {
