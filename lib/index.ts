@@ -10,3 +10,4 @@ export * from './fleet';
 export * from './tools';
 export * from './operations';
 export * from './compute';
+export * from './credentials';

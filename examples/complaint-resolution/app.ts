@@ -15,6 +15,7 @@ import {
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
 import { addComplaintTools } from './tools';
+import { addUserDelegatedResolver } from './user-delegation';
 
 /** The session tag naming the one CRM record a worker session may change. */
 export const RECORD_TAG = 'ai:record';
@@ -62,6 +63,8 @@ export function buildApp(app: App): Stack[] {
   });
   grantTaggedRecord(worker, crm);
   addComplaintTools(stack, worker);
+  // on behalf of a support user: the resolver updates a CRM record with the user's delegated token
+  addUserDelegatedResolver(stack, trail);
 
   return [stack];
 }

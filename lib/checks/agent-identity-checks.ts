@@ -6,6 +6,7 @@ import { AppIndex } from './private/app-index';
 import { CheckContext } from './private/context';
 import { actionsExist } from './rules/actions-exist';
 import { attributablePolicies } from './rules/attributable-policies';
+import { agentCoreOwnIdentity } from './rules/agent-core-own-identity';
 import { auditTrail } from './rules/audit-trail';
 import { bedrockExactModels } from './rules/bedrock-exact-models';
 import { guardrailRequired } from './rules/guardrail-required';
@@ -19,6 +20,8 @@ import { requiredTags } from './rules/required-tags';
 import { secretRotation } from './rules/secret-rotation';
 import { segregationOfDuties } from './rules/segregation-of-duties';
 import { tenantAbac } from './rules/tenant-abac';
+import { userIdDelegationReason } from './rules/user-id-delegation-reason';
+import { vaultSecretViaVault } from './rules/vault-secret-via-vault';
 import { verifiablePolicies } from './rules/verifiable-policies';
 import { gatewayPolicyEngine } from './rules/gateway-policy-engine';
 import { toolPermitScope } from './rules/tool-permit-scope';
@@ -256,6 +259,30 @@ const RULES: readonly RuleSpec[] = [
     explanation:
       'A Like with "*", Null false on a key every request carries, a key compared with itself, or IfExists on a tenant or classification key without a Null guard looks like a restriction but lets every request through. Remove it or write the real restriction.',
     rule: noAlwaysTrueConditions,
+  },
+  {
+    name: 'AgentCoreOwnIdentity',
+    level: NagMessageLevel.ERROR,
+    info: "The agent role may use AgentCore token or token-vault actions on a wildcard or on another agent's workload identity.",
+    explanation:
+      "Workload access tokens and token-vault credentials must be reachable only for the agent's own workload identity and exactly named credential providers; a wildcard lets one agent (even of the same tenant) act as another and fetch its tokens. Grant through AgentWorkloadIdentity and agent.grantCredentials, which also fence the actions with explicit denies.",
+    rule: agentCoreOwnIdentity,
+  },
+  {
+    name: 'UserIdDelegationReason',
+    level: NagMessageLevel.ERROR,
+    info: 'The agent role may call GetWorkloadAccessTokenForUserId without a declared reason.',
+    explanation:
+      "GetWorkloadAccessTokenForUserId names the user by id alone, so nothing proves the user asked: every user's stored tokens are within reach. Act for users through the inbound JWT (UserDelegation.throughInboundJwt); use UserDelegation.byUserId({ reason }) only when no user token exists.",
+    rule: userIdDelegationReason,
+  },
+  {
+    name: 'VaultSecretViaVault',
+    level: NagMessageLevel.ERROR,
+    info: "The agent role may read a token-vault credential provider's secret directly.",
+    explanation:
+      "The token vault keeps a provider's client secret or API key in Secrets Manager so the agent never holds it; the agent's read must be conditioned on aws:ViaAWSService (or aws:CalledVia the vault), so only the vault can read it on the agent's behalf.",
+    rule: vaultSecretViaVault,
   },
 ];
 

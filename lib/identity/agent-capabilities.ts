@@ -39,6 +39,11 @@ export interface IAgentIdentity extends iam.IGrantable, IConstruct {
   readonly clearance: DataClassification;
   /** Everything this agent has been granted through the library, in grant order. */
   readonly entitlements: AgentEntitlement[];
+  /**
+   * The agent's Bedrock AgentCore workload identity, once it has one.
+   * @default - none
+   */
+  readonly workloadIdentity?: AgentWorkloadIdentityBinding;
   /** Adds a statement to the agent's own inline policy (what grants through the library use). */
   addToAgentPolicy(statement: iam.PolicyStatement): void;
   /** Records an entitlement; called by stores, models and secrets when they grant to this agent. */
@@ -87,4 +92,51 @@ export interface IAgentGuardrail {
 export interface IAgentAuditTrail {
   /** Starts recording `agent`: its data events and its use of granted resources. */
   recordAgent(agent: IAgentIdentity): void;
+}
+
+/** The AgentCore workload identity an agent is bound to (what `IAgentWorkloadIdentity` produces). */
+export interface AgentWorkloadIdentityBinding {
+  /** ARN of the workload identity (may be a token). */
+  readonly workloadIdentityArn: string;
+  /** Name of the workload identity (may be a token). */
+  readonly workloadIdentityName: string;
+  /**
+   * Who obtains workload access tokens for it: `agent` (the agent's role calls
+   * `GetWorkloadAccessToken*` itself) or `agentcore-runtime` (AgentCore Runtime does, and the
+   * role is granted none).
+   */
+  readonly obtainedBy: string;
+  /**
+   * Whether the agent may act for users (user-delegated OAuth2 tokens).
+   * @default false
+   */
+  readonly actsForUsers?: boolean;
+}
+
+/**
+ * An AgentCore workload identity an agent can own or be given (implemented by
+ * `AgentWorkloadIdentity` in the credentials folder).
+ */
+export interface IAgentWorkloadIdentity {
+  /** Creates or names the workload identity of `agent` and grants its role the token actions it needs. */
+  bindToAgent(agent: IAgentIdentity): AgentWorkloadIdentityBinding;
+}
+
+/** Options for `AgentIdentity.grantCredentials`. */
+export interface AgentCredentialGrantOptions {
+  /**
+   * OAuth2 scopes the agent may request from the provider; listed in the evidence report. Only
+   * for OAuth2 providers.
+   * @default - no scopes declared
+   */
+  readonly scopes?: string[];
+}
+
+/**
+ * An outbound credential provider of the AgentCore token vault that an agent can be granted
+ * (implemented by `CredentialProvider` in the credentials folder).
+ */
+export interface IAgentCredentialProvider {
+  /** Grants `agent` tokens (or the API key) of this provider for its own workload identity only. */
+  grantToAgent(agent: IAgentIdentity, options: AgentCredentialGrantOptions): iam.Grant;
 }

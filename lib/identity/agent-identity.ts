@@ -6,18 +6,23 @@ import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';
 import {
+  AgentCredentialGrantOptions,
   AgentEntitlement,
   AgentModelGrantOptions,
+  AgentWorkloadIdentityBinding,
   IAgentAuditTrail,
+  IAgentCredentialProvider,
   IAgentDataStore,
   IAgentIdentity,
   IAgentModel,
+  IAgentWorkloadIdentity,
   IDataAccess,
 } from './agent-capabilities';
 import { AgentAccessPolicy } from './agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 import { AgentRuntime } from './agent-runtime';
 import { DataClassification, classificationRank } from './data-classification';
+import { WebIdentityTokenOptions, grantWebIdentityTokenTo } from './web-identity-token';
 
 /** Properties of an `AgentIdentity`. */
 export interface AgentIdentityProps {
@@ -78,6 +83,13 @@ export interface AgentIdentityProps {
    * @default - the stack's AgentBoundary is the role's permissions boundary
    */
   readonly boundaryOptOutReason?: string;
+  /**
+   * The agent's Bedrock AgentCore workload identity: `AgentWorkloadIdentity.create()` (the agent
+   * owns one named after `agentName`) or `AgentWorkloadIdentity.fromWorkloadIdentity(...)` (it is
+   * given one). Needed before `grantCredentials`. Can also be set later with `useWorkloadIdentity`.
+   * @default - none; the agent has no AgentCore workload identity
+   */
+  readonly workloadIdentity?: IAgentWorkloadIdentity;
 }
 
 const AGENT_NAME = /^[a-z0-9-]{1,48}$/;
@@ -109,6 +121,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly recorded: AgentEntitlement[] = [];
+  private boundWorkloadIdentity?: AgentWorkloadIdentityBinding;
   private readonly accessPolicy: AgentAccessPolicy;
 
   constructor(scope: Construct, id: string, props: AgentIdentityProps) {
@@ -176,6 +189,58 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);
+    if (props.workloadIdentity) this.useWorkloadIdentity(props.workloadIdentity);
+  }
+
+  /** The agent's AgentCore workload identity, once it has one. */
+  public get workloadIdentity(): AgentWorkloadIdentityBinding | undefined {
+    return this.boundWorkloadIdentity;
+  }
+
+  /**
+   * Binds the agent to its AgentCore workload identity (once), e.g.
+   * `agent.useWorkloadIdentity(AgentWorkloadIdentity.create())`.
+   */
+  public useWorkloadIdentity(identity: IAgentWorkloadIdentity): AgentWorkloadIdentityBinding {
+    if (!identity || typeof identity.bindToAgent !== 'function') {
+      failAt(this, 'workloadIdentity needs an AgentWorkloadIdentity, e.g. AgentWorkloadIdentity.create()');
+    }
+    if (this.boundWorkloadIdentity) {
+      failAt(
+        this,
+        `the agent already has the workload identity ${show(this.boundWorkloadIdentity.workloadIdentityName)}; an agent has exactly one`,
+      );
+    }
+    this.boundWorkloadIdentity = identity.bindToAgent(this);
+    return this.boundWorkloadIdentity;
+  }
+
+  /**
+   * Grants tokens (or the API key) of one AgentCore token-vault credential provider, for this
+   * agent's own workload identity only, e.g.
+   * `agent.grantCredentials(CredentialProvider.oauth2(salesforce), { scopes: ['api'] })`.
+   */
+  public grantCredentials(
+    provider: IAgentCredentialProvider,
+    options: AgentCredentialGrantOptions = {},
+  ): iam.Grant {
+    if (!provider || typeof provider.grantToAgent !== 'function') {
+      failAt(
+        this,
+        'grantCredentials needs a CredentialProvider, e.g. CredentialProvider.oauth2(provider) or CredentialProvider.apiKey(provider)',
+      );
+    }
+    return provider.grantToAgent(this, options);
+  }
+
+  /**
+   * Lets the agent obtain an AWS-signed JWT (`sts:GetWebIdentityToken`) for one audience and at
+   * most `maxDuration`, for providers that accept AWS-issued tokens instead of a stored key. The
+   * account must have outbound web identity federation enabled once
+   * (`aws iam enable-outbound-web-identity-federation`).
+   */
+  public grantWebIdentityToken(options: WebIdentityTokenOptions): iam.Grant {
+    return grantWebIdentityTokenTo(this, options);
   }
 
   /** Everything granted through the library, in grant order. */

@@ -125,7 +125,13 @@ export abstract class AgentRuntime {
     );
   }
 
-  /** An Amazon Bedrock agent of this account and region. */
+  /**
+   * An Amazon Bedrock agent of this account and region.
+   *
+   * Legacy: Bedrock Agents (classic) is in maintenance mode for new customers. Keep it for existing
+   * agents; build new ones on Amazon Bedrock AgentCore (`AgentRuntime.agentCoreRuntime()`, an
+   * AgentCore workload identity via `AgentWorkloadIdentity`, tools behind an AgentCore Gateway).
+   */
   public static bedrockAgent(): AgentRuntime {
     return new ServiceRuntime('bedrock-agent', 'bedrock.amazonaws.com', (stack) =>
       stack.formatArn({ service: 'bedrock', resource: 'agent', resourceName: '*' }),

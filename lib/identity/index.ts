@@ -6,3 +6,4 @@ export * from './data-classification';
 export * from './guard-rails';
 export * from './agent-access-policy';
 export * from './agent-grant-sharing';
+export type { WebIdentityTokenOptions } from './web-identity-token';

@@ -7,6 +7,10 @@ import { invalid, noteInternalModelCaller, rejectWildcards } from './model-grant
 /**
  * An alias of a Bedrock agent that an AI agent may call (`bedrock:InvokeAgent` on the alias ARN
  * `arn:<partition>:bedrock:<region>:<account>:agent-alias/<agent id>/<alias id>`).
+ *
+ * Legacy: Bedrock Agents (classic) is in maintenance mode for new customers. Keep these grants for
+ * existing agents; for new ones, call agents and tools through Amazon Bedrock AgentCore (an
+ * AgentCore Runtime or Gateway, with `AgentWorkloadIdentity` and `agent.grantCredentials`).
  */
 export class BedrockAgentAlias {
   /** An agent alias by ARN, e.g. `CfnAgentAlias.attrAgentAliasArn`. */

@@ -4,6 +4,7 @@ import { railsCoveredByCeiling } from './guard-rail-coverage';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
+import { credentialsField } from './credential-entitlements';
 import {
   AcknowledgedFinding,
   AgentEntitlementRecord,
@@ -165,6 +166,7 @@ class AgentReader {
       auditTrails: this.auditTrails(),
       acknowledgedFindings: this.acknowledged([this.pathOf(this.logicalId), ...policyPaths]),
       ...(resourcePolicyGrants.length > 0 ? { resourcePolicyGrants } : {}),
+      ...credentialsField(this.role, statements),
     };
   }
 

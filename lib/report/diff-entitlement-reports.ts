@@ -1,3 +1,4 @@
+import { compareCredentials } from './diff-credential-entitlements';
 import { matchesPattern } from './iam-pattern';
 import {
   AgentEntitlementRecord,
@@ -67,6 +68,23 @@ export enum ChangeKind {
   TOOL_FORBID_ADDED = 'tool-forbid-added',
   TOOL_POLICY_LOG_ONLY = 'tool-policy-log-only',
   TOOL_POLICY_ENFORCED = 'tool-policy-enforced',
+  WORKLOAD_IDENTITY_ADDED = 'workload-identity-added',
+  WORKLOAD_IDENTITY_REMOVED = 'workload-identity-removed',
+  WORKLOAD_TOKEN_ACTION_ADDED = 'workload-token-action-added',
+  WORKLOAD_TOKEN_ACTION_REMOVED = 'workload-token-action-removed',
+  CREDENTIAL_PROVIDER_ADDED = 'credential-provider-added',
+  CREDENTIAL_PROVIDER_REMOVED = 'credential-provider-removed',
+  CREDENTIAL_SCOPE_ADDED = 'credential-scope-added',
+  CREDENTIAL_SCOPE_REMOVED = 'credential-scope-removed',
+  WEB_IDENTITY_AUDIENCE_ADDED = 'web-identity-audience-added',
+  WEB_IDENTITY_AUDIENCE_REMOVED = 'web-identity-audience-removed',
+  WEB_IDENTITY_DURATION_LENGTHENED = 'web-identity-duration-lengthened',
+  WEB_IDENTITY_DURATION_SHORTENED = 'web-identity-duration-shortened',
+  INBOUND_CALLERS_WIDENED = 'inbound-callers-widened',
+  INBOUND_CALLERS_NARROWED = 'inbound-callers-narrowed',
+  USER_DELEGATION_ADDED = 'user-delegation-added',
+  USER_DELEGATION_REMOVED = 'user-delegation-removed',
+  USER_DELEGATION_CHANGED = 'user-delegation-changed',
 }
 
 /** One change of one agent's entitlements. */
@@ -144,6 +162,8 @@ function compareAgent(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push
   compareAudit(b, a, push);
   compareAcknowledgements(b, a, push);
   compareTools(b.tools ?? [], a.tools ?? [], push);
+  for (const c of compareCredentials(b.credentials, a.credentials))
+    push(c.kind as ChangeKind, c.widened, c.description);
 }
 
 function compareAttributes(b: AgentEntitlementRecord, a: AgentEntitlementRecord, push: Push): void {

@@ -312,6 +312,90 @@ export interface AgentEntitlementRecord {
    * @default - none
    */
   readonly resourcePolicyGrants?: ResourcePolicyGrant[];
+  /**
+   * The agent's identity beyond IAM: AgentCore workload identities, token-vault credential
+   * providers and scopes, web identity tokens, inbound authorizer and user delegation.
+   * @default - absent when the agent has none of these
+   */
+  readonly credentials?: CredentialEntitlements;
+}
+
+/** A workload identity the agent may mint workload access tokens for. */
+export interface WorkloadIdentityEntitlement {
+  /** The workload identity as written in the policy. */
+  readonly identity: string;
+  /** The token actions granted on it (`GetWorkloadAccessToken`, `...ForJWT`, `...ForUserId`), sorted. */
+  readonly actions: string[];
+  /** Conditions of the grants (e.g. the inbound JWT issuer and audiences), merged. */
+  readonly conditions: ConditionMap;
+}
+
+/** A token-vault credential provider the agent may fetch tokens or an API key from. */
+export interface CredentialProviderEntitlement {
+  /** The provider as written in the policy. */
+  readonly provider: string;
+  /** `oauth2`, `api-key`, or `unknown` when undeclared and not recognizable. */
+  readonly kind: string;
+  /** `client-credentials` or `user-delegated`; null when not declared. */
+  readonly flow: string | null;
+  /** The OAuth2 scopes the agent may request, as declared; empty when none. */
+  readonly scopes: string[];
+  /** The token-vault actions granted, sorted. */
+  readonly actions: string[];
+  /** The workload identities named in the same grants. */
+  readonly workloadIdentities: string[];
+}
+
+/** An AWS-signed JWT the agent may obtain (`sts:GetWebIdentityToken`). */
+export interface WebIdentityTokenEntitlement {
+  /** Audiences it may request; `['*']` when not pinned. */
+  readonly audiences: string[];
+  /** Longest lifetime it may request, in seconds; null when not bounded. */
+  readonly maxDurationSeconds: number | null;
+}
+
+/** The inbound JWT authorizer declared with the agent: who may call it. */
+export interface InboundAuthorizerEntitlement {
+  /** OpenID discovery URL. */
+  readonly discoveryUrl: string;
+  /** Issuer of accepted tokens; null when unknown. */
+  readonly issuer: string | null;
+  /** Allowed audiences; empty when not checked. */
+  readonly allowedAudiences: string[];
+  /** Allowed client ids; empty when not checked. */
+  readonly allowedClients: string[];
+  /** Allowed scopes; empty when not checked. */
+  readonly allowedScopes: string[];
+}
+
+/** How the agent acts on behalf of users. */
+export interface UserDelegationEntitlement {
+  /** `inbound-jwt` (the caller's token) or `user-id` (a user named by id). */
+  readonly via: string;
+  /** The issuer of the users' tokens; null when unknown. */
+  readonly issuer: string | null;
+  /** The scopes the agent acts with. */
+  readonly scopes: string[];
+  /** The stated reason (for `user-id`); null otherwise. */
+  readonly reason: string | null;
+  /** One line, e.g. `acts for users of https://idp.example.com, scopes crm.write`. */
+  readonly summary: string;
+}
+
+/** Everything of the agent's identity beyond IAM. */
+export interface CredentialEntitlements {
+  /** Who obtains the workload access tokens: `agent`, `agentcore-runtime`; null when undeclared. */
+  readonly obtainedBy: string | null;
+  /** Workload identities the role may mint tokens for, sorted. */
+  readonly workloadIdentities: WorkloadIdentityEntitlement[];
+  /** Credential providers, sorted. */
+  readonly providers: CredentialProviderEntitlement[];
+  /** Web identity tokens, sorted. */
+  readonly webIdentityTokens: WebIdentityTokenEntitlement[];
+  /** The inbound authorizer; null when none is declared. */
+  readonly inboundAuthorizer: InboundAuthorizerEntitlement | null;
+  /** User delegation; null when the agent acts only as itself. */
+  readonly userDelegation: UserDelegationEntitlement | null;
 }
 
 /** The whole report: `agent-entitlements.json`. */

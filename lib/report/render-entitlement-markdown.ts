@@ -9,6 +9,7 @@ import {
   SecretRotationInfo,
 } from './entitlement-report-schema';
 import { toolGraph, toolSection } from './render-tool-entitlements';
+import { credentialsMarkdown } from './render-credential-entitlements';
 
 /**
  * Renders the report as Markdown for people: a Mermaid graph of agents and what they reach
@@ -195,6 +196,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
   );
   out.push(row(['Acknowledged findings', String(a.acknowledgedFindings.length)]));
   out.push('');
+  out.push(...credentialsMarkdown(a, { row, code, text }));
 
   out.push('### Who can assume it', '');
   out.push(row(['Principals', 'Actions', 'Conditions']), row(['---', '---', '---']));

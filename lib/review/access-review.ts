@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AgentRevocation } from '../operations/agent-revocation';
 import { AgentTagKeys } from '../shared/tag-keys';
+import { reachableCredentialProviders } from './credential-reach';
 import {
   errorMessage,
   isAccessDenied,
@@ -135,6 +136,11 @@ export interface AgentRoleReview {
   readonly revokedAt?: string;
   /** The reason recorded with the revocation (tag `ai:revoked-reason`). */
   readonly revocationReason?: string;
+  /**
+   * AgentCore token-vault credential providers (ARNs, or `*`) the role's Allow statements reach.
+   * @default - absent when the role reaches none, or its policies could not be read
+   */
+  readonly credentialProviders?: string[];
 }
 
 /** The whole review: the quarterly access-review evidence for one account. */
@@ -211,7 +217,9 @@ export async function reviewAgentRoles(
     const advice = await serviceLastAccessed(client, ctx, role, threshold);
     advised++;
     ctx.progress(`checked service last access ${advised}/${agentRoles.length} agents`);
-    return reviewOf(role, advice, now, threshold, ctx.unusedDays);
+    const providers = await reachableCredentialProviders(client, role.RoleName ?? '');
+    const review = reviewOf(role, advice, now, threshold, ctx.unusedDays);
+    return providers && providers.length > 0 ? { ...review, credentialProviders: providers } : review;
   });
   agents.sort((a, b) => compare(a.agentName, b.agentName) || compare(a.roleName, b.roleName));
 

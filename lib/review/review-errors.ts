@@ -1,12 +1,19 @@
 /**
  * The IAM actions the access review calls, in the order it calls them. The caller's identity needs
- * all of them; the AWS managed policy `IAMAccessAdvisorReadOnly` grants exactly these four (and more).
+ * all of them; the AWS managed policy `IAMAccessAdvisorReadOnly` grants the first four (and more),
+ * `IAMReadOnlyAccess` all of them. The last five read an agent's policies to list the AgentCore
+ * credential providers it can reach (without them that list is left out).
  */
 export const REVIEW_REQUIRED_ACTIONS: readonly string[] = [
   'iam:ListRoles',
   'iam:GetRole',
   'iam:GenerateServiceLastAccessedDetails',
   'iam:GetServiceLastAccessedDetails',
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:ListAttachedRolePolicies',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
 ];
 
 /** Exit codes of `agent-identity review`. */

@@ -25,6 +25,21 @@ export function acknowledgementsRecordedOn(scope: IConstruct): [string, string][
   return out;
 }
 
+/**
+ * Acknowledges the finding `<ruleId>[Resource::<resource>]` on `scope`, with the resource (an ARN of
+ * `scope`'s stack, maybe a token) rendered the way cdk-nag names it.
+ */
+export function acknowledgeResourceFinding(
+  scope: IConstruct,
+  ruleId: string,
+  resource: string,
+  reason: string,
+): void {
+  acknowledgeFindings(scope, {
+    [`${ruleId}[Resource::${flattenReference(Stack.of(scope).resolve(resource))}]`]: reason,
+  });
+}
+
 /** The AwsSolutions-IAM5 finding id cdk-nag gives a wildcard in `resource` (an ARN, maybe a token). */
 function wildcardResourceFinding(scope: IConstruct, resource: string): string {
   return `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(scope).resolve(resource))}]`;

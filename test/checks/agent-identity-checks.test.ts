@@ -1,7 +1,7 @@
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Fn, Tags, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -185,6 +185,51 @@ describe('each kind of violation, injected into a clean app, is reported by exac
           StringEquals: { 's3:ExistingObjectTag/ai:tenant': '${aws:PrincipalTag/ai:tenant}' },
           Null: { 'aws:PrincipalArn': 'false' },
         }),
+    ],
+    [
+      'AgentCoreOwnIdentity',
+      (c) =>
+        allow(
+          c,
+          ['bedrock-agentcore:GetWorkloadAccessToken'],
+          [
+            c.stack.formatArn({
+              service: 'bedrock-agentcore',
+              resource: 'workload-identity-directory/default/workload-identity/someone-else',
+            }),
+          ],
+        ),
+    ],
+    [
+      'UserIdDelegationReason',
+      (c) =>
+        allow(
+          c,
+          ['bedrock-agentcore:GetWorkloadAccessTokenForUserId'],
+          [
+            c.stack.formatArn({
+              service: 'bedrock-agentcore',
+              resource: 'workload-identity-directory/default/workload-identity/email-triage',
+            }),
+          ],
+        ),
+    ],
+    [
+      'VaultSecretViaVault',
+      (c) =>
+        allow(
+          c,
+          ['secretsmanager:GetSecretValue'],
+          [
+            c.stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              resourceName: 'bedrock-agentcore-identity!default/apikey/llm-AbCdEf',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+          tenantCondition,
+        ),
     ],
     [
       'VerifiablePolicies',

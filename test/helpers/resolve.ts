@@ -23,6 +23,9 @@ const NAME_PROPS: Record<string, string> = {
   'AWS::CloudTrail::Trail': 'TrailName',
   'AWS::Bedrock::Guardrail': 'Name',
   'AWS::Bedrock::KnowledgeBase': 'Name',
+  'AWS::BedrockAgentCore::WorkloadIdentity': 'Name',
+  'AWS::BedrockAgentCore::OAuth2CredentialProvider': 'Name',
+  'AWS::BedrockAgentCore::ApiKeyCredentialProvider': 'Name',
 };
 
 export class TemplateResolver {
@@ -71,6 +74,12 @@ export class TemplateResolver {
         return `${a}:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`;
       case 'AWS::CloudTrail::Trail':
         return `${a}:cloudtrail:${REGION}:${ACCOUNT}:trail/${name}`;
+      case 'AWS::BedrockAgentCore::WorkloadIdentity':
+        return `${a}:bedrock-agentcore:${REGION}:${ACCOUNT}:workload-identity-directory/default/workload-identity/${name}`;
+      case 'AWS::BedrockAgentCore::OAuth2CredentialProvider':
+        return `${a}:bedrock-agentcore:${REGION}:${ACCOUNT}:token-vault/default/oauth2credentialprovider/${name}`;
+      case 'AWS::BedrockAgentCore::ApiKeyCredentialProvider':
+        return `${a}:bedrock-agentcore:${REGION}:${ACCOUNT}:token-vault/default/apikeycredentialprovider/${name}`;
       case 'AWS::Bedrock::Guardrail':
         return `${a}:bedrock:${REGION}:${ACCOUNT}:guardrail/${name.toLowerCase()}`;
       case 'AWS::Bedrock::KnowledgeBase':

@@ -1,10 +1,15 @@
 import {
   GenerateServiceLastAccessedDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   GetServiceLastAccessedDetailsCommand,
   GetServiceLastAccessedDetailsCommandOutput,
   IAMClient,
   IAMServiceException,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
   ListRolesCommand,
   Role,
   Tag,
@@ -120,6 +125,19 @@ export function fakeAccount(iam: IamStub, account: FakeAccount): FakeAccountLog 
     const roleName = input.JobId.replace(/^job-/, '');
     return account.jobs?.[roleName] ?? completedJob({});
   });
+  // every role has one inline and one attached policy, without token-vault grants
+  const document = encodeURIComponent(
+    JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] }),
+  );
+  iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['AgentAccess'] });
+  iam
+    .on(GetRolePolicyCommand)
+    .resolves({ RoleName: 'r', PolicyName: 'AgentAccess', PolicyDocument: document });
+  iam.on(ListAttachedRolePoliciesCommand).resolves({
+    AttachedPolicies: [{ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/shared`, PolicyName: 'shared' }],
+  });
+  iam.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
+  iam.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: document } });
   return log;
 }
 
