@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { GUARD_RAILS } from '../identity/guard-rails';
-import { railsCoveredByCeiling } from './guard-rail-coverage';
+import { railsCoveredByCeiling } from '../identity/guard-rail-coverage';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
@@ -140,7 +140,7 @@ class AgentReader {
     const presentRails = new Set(
       [...denies, ...(boundary?.denies ?? [])].map((d) => d.sid).filter((s): s is string => !!s),
     );
-    for (const sid of railsCoveredByCeiling(boundary)) presentRails.add(sid);
+    if (boundary?.readable) for (const sid of railsCoveredByCeiling(boundary.allows)) presentRails.add(sid);
     return {
       agentName: this.tags[AgentTagKeys.AGENT],
       stackName: this.stack.stackName,

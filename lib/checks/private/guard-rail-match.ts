@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { railsCoveredByCeiling } from '../../identity/guard-rail-coverage';
 import { guardRailStatements } from '../../identity/guard-rails';
 import { ConditionEntry, NormalizedStatement, statementsOf } from './policy';
 
@@ -27,11 +28,17 @@ function guardRails(): Rail[] {
 /**
  * The Sids of the guard rails that `statements` do not carry: for each rail, a Deny on `*` whose
  * actions include every action of the rail under exactly the rail's conditions. A deny that is
- * narrower (fewer actions, another resource, an extra or weakened condition) does not count.
+ * narrower (fewer actions, another resource, an extra or weakened condition) does not count. Given
+ * the statements of the role's `boundary`, rails beyond the ceiling that it refuses are not required.
  */
-export function missingGuardRails(statements: NormalizedStatement[]): string[] {
+export function missingGuardRails(
+  statements: NormalizedStatement[],
+  boundary?: NormalizedStatement[],
+): string[] {
+  // Rails beyond the ceiling are not needed where the boundary allows only the agents' ceiling.
+  const covered = new Set(railsCoveredByCeiling((boundary ?? []).filter((s) => s.effect === 'Allow')));
   return guardRails()
-    .filter(({ statement: rail }) => !statements.some((s) => carries(s, rail)))
+    .filter(({ sid, statement: rail }) => !covered.has(sid) && !statements.some((s) => carries(s, rail)))
     .map((r) => r.sid);
 }
 

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CheckContext } from '../private/context';
 import { missingGuardRails } from '../private/guard-rail-match';
-import { finding, flatten, statementsOf } from '../private/policy';
+import { Json, NormalizedStatement, finding, flatten, statementsOf } from '../private/policy';
 
 /**
  * AgentIdentity-PermissionsBoundary: an agent role has a permissions boundary, so a grant
@@ -22,6 +22,10 @@ export function permissionsBoundary(node: CfnResource, context: CheckContext): N
   const policy = context.index.target(boundary, role.resource.stack);
   const isAgentBoundary =
     policy?.type === 'AWS::IAM::ManagedPolicy' &&
-    missingGuardRails(statementsOf(policy.properties.PolicyDocument, 'permissions boundary')).length === 0;
+    missingGuardRails(boundaryStatements(policy), boundaryStatements(policy)).length === 0;
   return isAgentBoundary ? NagRuleCompliance.COMPLIANT : [finding('Boundary', flatten(boundary))];
+}
+
+function boundaryStatements(policy: { readonly properties: Json }): NormalizedStatement[] {
+  return statementsOf(policy.properties.PolicyDocument, 'permissions boundary');
 }
