@@ -96,6 +96,12 @@ export abstract class CredentialProvider implements IAgentCredentialProvider {
       conditions: VIA_TOKEN_VAULT_CONDITION,
     });
     if (secret.includes('*')) {
+      acknowledgeResourceFinding(
+        agent,
+        'AgentIdentity-NoWildcardResources',
+        secret,
+        'the token vault names the secret of each provider itself (bedrock-agentcore-identity!...); the prefix is readable only under aws:ViaAWSService, i.e. by the token vault for the providers granted to this agent, never by the agent directly (AgentIdentity-VaultSecretViaVault judges that condition)',
+      );
       acknowledgeWildcardResource(
         agent,
         secret,

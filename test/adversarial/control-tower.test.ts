@@ -58,7 +58,7 @@ describe('AWS Control Tower proactive controls (cfn-guard) on library resources'
     );
   });
 
-  test('an agent with a rotated secret: only the AgentBoundary ceiling is left on library resources', () => {
+  test('an agent with a rotated secret: nothing is left unacknowledged on library resources', () => {
     const app = new App();
     const stack = new Stack(app, 'Agents', { env: ENV });
     libraryResources(stack);
@@ -69,7 +69,7 @@ describe('AWS Control Tower proactive controls (cfn-guard) on library resources'
     });
     new AgentSecret(stack, 'Key', { readers: [agent], rotation: SecretRotation.generatedApiKey() });
     const left = controlTowerFindings(app, stack).filter((f) => f.library);
-    expect([...new Set(left.map((f) => f.path))]).toEqual(['AgentBoundary/Boundary/Resource']);
+    expect(left).toEqual([]);
   });
 
   test('given a VPC, the rotation function and the invocation-logging provider run in it (no acknowledgement needed)', () => {

@@ -279,14 +279,26 @@ describe('each kind of violation, injected into a clean app, is reported by exac
     );
   });
 
+  /**
+   * Violations that are two findings by nature: a role stripped of its boundary also lacks the
+   * beyond-ceiling guard rails the boundary made unnecessary; a trust naming another tenant's
+   * orchestrator also lets that orchestrator assume a role outside its tenant.
+   */
+  const alsoReported: Record<string, string[]> = {
+    PermissionsBoundary: ['GuardRailsAttached'],
+    DelegationFence: ['NoPrivilegeEscalation'],
+  };
+
   test.each(cases)('%s', (rule, inject) => {
     // GIVEN a clean app
     const c = cleanApp();
     // WHEN one violation is injected
     inject(c);
     const report = check(c.app, WITH_GUARDRAIL);
-    // THEN exactly that rule is reported, as an error that fails synth
-    expect(ruleIds(report)).toEqual([`AgentIdentity-${rule}`]);
+    // THEN exactly that rule (and what it implies) is reported, as an error that fails synth
+    expect(ruleIds(report)).toEqual(
+      [rule, ...(alsoReported[rule] ?? [])].map((r) => `AgentIdentity-${r}`).sort(),
+    );
     expect(report.success).toBe(false);
     expect(report.violations.every((v) => v.severity === 'error')).toBe(true);
   });

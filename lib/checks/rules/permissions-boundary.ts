@@ -1,8 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { GUARD_RAILS } from '../../identity/guard-rails';
 import { CheckContext } from '../private/context';
 import { missingGuardRails } from '../private/guard-rail-match';
 import { Json, NormalizedStatement, finding, flatten, statementsOf } from '../private/policy';
+
+/** Rails that hold as identity policy only (GuardRailsAttached judges them), never in the boundary. */
+const BEYOND_CEILING = new Set(GUARD_RAILS.filter((r) => r.beyondCeiling).map((r) => r.sid));
 
 /**
  * AgentIdentity-PermissionsBoundary: an agent role has a permissions boundary, so a grant
@@ -12,7 +16,8 @@ import { Json, NormalizedStatement, finding, flatten, statementsOf } from '../pr
  * or one without the guard rails) is reported.
  *
  * Findings: none (plain non-compliance) when there is no boundary; `Boundary::<policy>` when the
- * boundary is not an AgentBoundary.
+ * boundary is not an AgentBoundary. Rails beyond the ceiling are not required in the boundary: they
+ * are attached as identity policies where needed, which GuardRailsAttached judges.
  */
 export function permissionsBoundary(node: CfnResource, context: CheckContext): NagRuleResult {
   const role = context.index.agentRole(node);
@@ -22,7 +27,7 @@ export function permissionsBoundary(node: CfnResource, context: CheckContext): N
   const policy = context.index.target(boundary, role.resource.stack);
   const isAgentBoundary =
     policy?.type === 'AWS::IAM::ManagedPolicy' &&
-    missingGuardRails(boundaryStatements(policy), boundaryStatements(policy)).length === 0;
+    missingGuardRails(boundaryStatements(policy)).every((sid) => BEYOND_CEILING.has(sid));
   return isAgentBoundary ? NagRuleCompliance.COMPLIANT : [finding('Boundary', flatten(boundary))];
 }
 

@@ -11,10 +11,26 @@ describe('AgentIdentity-GuardRailsAttached', () => {
     expect(findingsFor(check(app), RULE)).toEqual([]);
   });
 
-  test('a detached guard-rail policy is reported per rail', () => {
-    const { app, agent } = agentApp();
-    (agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
-    expect(findingsFor(check(app), RULE)).toEqual(GUARD_RAILS.map((r) => `GuardRail::${r.sid}`).sort());
+  test('a detached guard-rail policy is reported per rail; rails beyond the ceiling only without the boundary', () => {
+    // GIVEN an agent under the AgentBoundary whose guard-rail policies were detached
+    const bounded = agentApp();
+    (bounded.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
+    // THEN every rail within the ceiling is reported (the boundary refuses the services of the others)
+    expect(findingsFor(check(bounded.app), RULE)).toEqual(
+      GUARD_RAILS.filter((r) => !r.beyondCeiling)
+        .map((r) => `GuardRail::${r.sid}`)
+        .sort(),
+    );
+    // GIVEN the same agent without its boundary as well
+    const unbounded = agentApp();
+    const role = unbounded.agent.role.node.defaultChild as iam.CfnRole;
+    role.addPropertyDeletionOverride('ManagedPolicyArns');
+    role.addPropertyDeletionOverride('PermissionsBoundary');
+    // THEN every rail is reported, also those beyond the ceiling
+    expect(findingsFor(check(unbounded.app), RULE)).toEqual(
+      GUARD_RAILS.map((r) => `GuardRail::${r.sid}`).sort(),
+    );
+    expect(GUARD_RAILS.some((r) => r.beyondCeiling)).toBe(true);
   });
 
   test('a copy of the rails with one action dropped, or a condition added, does not count', () => {
