@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { failAt, show, unresolvedTenantMessage } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { AgentTagKeys } from '../shared/tag-keys';
-import { validateTagValue } from '../shared/tag-values';
+import { AGENT_NAME_PATTERN, validateTagValue } from '../shared/tag-values';
 import {
   AgentCredentialGrantOptions,
   AgentEntitlement,
@@ -92,7 +92,6 @@ export interface AgentIdentityProps {
   readonly workloadIdentity?: IAgentWorkloadIdentity;
 }
 
-const AGENT_NAME = /^[a-z0-9-]{1,48}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.=+@-]{0,127}$/;
 const MIN_SESSION = Duration.hours(1);
 const MAX_SESSION = Duration.hours(12);
@@ -343,7 +342,7 @@ function principalTagErrors(role: iam.Role, declared: [string, string | undefine
 }
 
 function validateAgentName(scope: Construct, agentName: string): string {
-  if (typeof agentName !== 'string' || Token.isUnresolved(agentName) || !AGENT_NAME.test(agentName)) {
+  if (typeof agentName !== 'string' || Token.isUnresolved(agentName) || !AGENT_NAME_PATTERN.test(agentName)) {
     failAt(
       scope,
       `agentName ${show(agentName)} must be a literal of 1-48 lowercase letters, digits or dashes, e.g. 'email-triage'`,

@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { parseArgs } from 'util';
 import { EntitlementReportError, readEntitlementReport } from '../report/entitlement-report-file';
 import { errorMessage, isAccessDenied, isCredentialsProblem } from '../review/review-errors';
+import { AGENT_NAME_PATTERN } from '../shared/tag-values';
 import { AgentRevocation } from './agent-revocation';
 import {
   executeRevocation,
@@ -194,8 +195,6 @@ interface RevokeOptions {
   readonly region?: string;
 }
 
-const AGENT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
 function parseCli(args: string[]): RevokeOptions {
   const { values, positionals } = parseArgs({
     args,
@@ -224,7 +223,7 @@ function parseCli(args: string[]): RevokeOptions {
   if (selectors.filter(Boolean).length !== 1) {
     throw new Error('name exactly one of: an agent (positional), --tenant <tenant>, or --fleet');
   }
-  if (agentName !== undefined && !AGENT_NAME.test(agentName)) {
+  if (agentName !== undefined && !AGENT_NAME_PATTERN.test(agentName)) {
     throw new Error(
       `agent name ${JSON.stringify(agentName)} is not an agent name ([a-z0-9-], as in the ai:agent tag)`,
     );

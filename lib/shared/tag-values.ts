@@ -5,6 +5,11 @@ import { failAt, show } from './errors';
 /** Characters IAM accepts in a tag value (letters, numbers, spaces and `_ . : / = + - @`). */
 const IAM_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const IAM_TAG_VALUE_MAX = 256;
+/**
+ * An agent name as `AgentIdentity` accepts it (the `ai:agent` tag value): 1-48 lowercase letters,
+ * digits or dashes. One pattern for the construct and the CLI.
+ */
+export const AGENT_NAME_PATTERN = /^[a-z0-9-]{1,48}$/;
 /** IAM tag keys: same characters, 1–128 long. */
 const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
