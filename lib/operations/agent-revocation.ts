@@ -1,3 +1,4 @@
+import { AgentCoreIdentityNames } from '../shared/agentcore-identity';
 import { AgentTagKeys } from '../shared/tag-keys';
 
 /**
@@ -31,13 +32,11 @@ export class AgentRevocation {
    * the token vault; a revocation denies them by name, so the cut is explicit in the policy.
    */
   public static readonly CREDENTIAL_PROVIDER_ACTIONS: readonly string[] = [
-    'bedrock-agentcore:GetWorkloadAccessToken',
-    'bedrock-agentcore:GetWorkloadAccessTokenForJWT',
-    'bedrock-agentcore:GetWorkloadAccessTokenForUserId',
-    'bedrock-agentcore:GetResourceOauth2Token',
-    'bedrock-agentcore:GetResourceApiKey',
-    'bedrock-agentcore:GetResourcePaymentToken',
-    'bedrock-agentcore:CompleteResourceTokenAuth',
+    ...AgentCoreIdentityNames.WORKLOAD_TOKEN_ACTIONS,
+    AgentCoreIdentityNames.GET_RESOURCE_OAUTH2_TOKEN,
+    AgentCoreIdentityNames.GET_RESOURCE_API_KEY,
+    AgentCoreIdentityNames.GET_RESOURCE_PAYMENT_TOKEN,
+    AgentCoreIdentityNames.COMPLETE_RESOURCE_TOKEN_AUTH,
   ];
   /** Statement ids of the revocation policy, in order. */
   public static readonly STATEMENT_IDS: readonly string[] = [

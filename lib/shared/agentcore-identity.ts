@@ -16,6 +16,8 @@ export class AgentCoreIdentityNames {
   public static readonly GET_RESOURCE_OAUTH2_TOKEN = 'bedrock-agentcore:GetResourceOauth2Token';
   /** API key of a token-vault credential provider. */
   public static readonly GET_RESOURCE_API_KEY = 'bedrock-agentcore:GetResourceApiKey';
+  /** Payment token of a token-vault credential provider. */
+  public static readonly GET_RESOURCE_PAYMENT_TOKEN = 'bedrock-agentcore:GetResourcePaymentToken';
   /** Completes a user's OAuth2 consent (3LO) session. */
   public static readonly COMPLETE_RESOURCE_TOKEN_AUTH = 'bedrock-agentcore:CompleteResourceTokenAuth';
 
