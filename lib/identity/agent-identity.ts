@@ -18,10 +18,11 @@ import {
   IAgentWorkloadIdentity,
   IDataAccess,
 } from './agent-capabilities';
-import { AgentAccessPolicy } from './agent-access-policy';
+import { AgentAccessPolicy } from './private/agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 import { AgentRuntime } from './agent-runtime';
-import { DataClassification, classificationRank } from './data-classification';
+import { DataClassification } from './data-classification';
+import { classificationRank } from './private/classification-ladder';
 import { WebIdentityTokenOptions, grantWebIdentityTokenTo } from './web-identity-token';
 
 /** Properties of an `AgentIdentity`. */
@@ -133,7 +134,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     if (!props.runtime || typeof props.runtime.bind !== 'function') {
       failAt(
         this,
-        'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...',
+        'runtime is required; choose one of AgentRuntime.lambdaFunction(), ecsTask(), eksPodIdentity(...), ...',
       );
     }
 
@@ -156,7 +157,10 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
     });
-    for (const policy of guardRails.guardRailPoliciesFor(this.role, this.permissionsBoundary !== undefined))
+    for (const policy of guardRails.permissionsGuardrailPoliciesFor(
+      this.role,
+      this.permissionsBoundary !== undefined,
+    ))
       this.role.addManagedPolicy(policy);
     this.accessPolicy = new AgentAccessPolicy(this, this.role);
     acknowledgeFindings(this.role, {

@@ -146,7 +146,7 @@ describe('each kind of violation, injected into a clean app, is reported by exac
       (c) => {
         const orchestrator = new AgentIdentity(c.stack, 'Globex', {
           agentName: 'globex-orchestrator',
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           tenant: 'globex',
           owner: 'team@example.com',
         });

@@ -5,7 +5,7 @@ import { failAt, show } from '../../shared/errors';
 
 /** The runtime factory behind each runtime kind, for error messages. */
 const FACTORY_OF_KIND: Record<string, string> = {
-  lambda: 'AgentRuntime.lambda()',
+  lambda: 'AgentRuntime.lambdaFunction()',
   'ecs-task': 'AgentRuntime.ecsTask()',
   'eks-pod-identity': 'AgentRuntime.eksPodIdentity({...})',
   'agentcore-runtime': 'AgentRuntime.agentCoreRuntime()',

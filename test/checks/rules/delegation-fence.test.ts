@@ -8,7 +8,7 @@ function pair(worker: { tenant?: string; clearance?: DataClassification }, reaso
   const { app, stack } = plainApp();
   const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
     agentName: 'orchestrator',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.CONFIDENTIAL,
   });
@@ -41,7 +41,7 @@ describe('AgentIdentity-DelegationFence', () => {
     const { app, stack, orchestrator } = pair({ tenant: 'acme' });
     const worker = new AgentIdentity(stack, 'Other', {
       agentName: 'other',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       clearance: DataClassification.RESTRICTED,
     });
