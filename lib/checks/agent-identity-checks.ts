@@ -315,7 +315,7 @@ export class AgentIdentityChecks extends NagPack {
   }
 
   public readonly name = PACK_NAME;
-  public override readonly ruleIds: string[] = [...AgentIdentityChecks.RULE_IDS];
+  public override readonly ruleIds?: string[] = [...AgentIdentityChecks.RULE_IDS];
 
   private readonly maxSessionDurationSeconds: number;
   private readonly maxSecretRotationDays: number;

@@ -253,7 +253,7 @@ describe('delegation never crosses a tenant or raises clearance unless the user 
       tenant: 'globex',
       owner: 'team@example.com',
     });
-    handWritten.role.assumeRolePolicy!.addStatements(
+    (handWritten.role as iam.Role).assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole'],
         principals: [new iam.ArnPrincipal(orch.roleArn)],

@@ -45,7 +45,7 @@ describe('AgentIdentity-DelegationFence', () => {
       tenant: 'globex',
       clearance: DataClassification.RESTRICTED,
     });
-    worker.role.assumeRolePolicy!.addStatements(
+    (worker.role as iam.Role).assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole'],
         principals: [new iam.ArnPrincipal(orchestrator.roleArn)],
