@@ -80,7 +80,7 @@ export interface AgentIdentityProps {
   readonly auditTrail?: IAgentAuditTrail;
   /**
    * Opt out of the shared permissions boundary, with the reason (it is shown in the evidence and
-   * as a warning). The explicit guard-rail denies stay attached either way.
+   * as a warning). The explicit permissions-guardrail denies stay attached either way.
    * @default - the stack's AgentBoundary is the role's permissions boundary
    */
   readonly boundaryOptOutReason?: string;
@@ -103,7 +103,7 @@ const registries = new WeakMap<IConstruct, Map<string, string>>();
 /**
  * The identity of one AI agent: an IAM role whose trust names exactly who runs the agent, whose
  * tags carry the ABAC attributes (`ai:agent`, `ai:tenant`, `ai:clearance`, `ai:owner`), and which
- * carries the shared guard rails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
+ * carries the shared permissions guardrails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
  */
 export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly agentName: string;
