@@ -145,8 +145,8 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       props.maxSessionDuration ?? MIN_SESSION,
       runtime.maxSessionDurationCap,
     );
-    const guardRails = AgentBoundary.of(this);
-    this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
+    const agentBoundary = AgentBoundary.of(this);
+    this.permissionsBoundary = resolveBoundary(this, agentBoundary, props.boundaryOptOutReason);
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: runtime.assumedBy,
@@ -158,7 +158,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       permissionsBoundary: this.permissionsBoundary,
     });
     this.role = role;
-    for (const policy of guardRails.permissionsGuardrailPoliciesFor(
+    for (const policy of agentBoundary.permissionsGuardrailPoliciesFor(
       this.role,
       this.permissionsBoundary !== undefined,
     ))
@@ -421,10 +421,10 @@ function validateSession(scope: Construct, duration: Duration, cap: Duration | u
 
 function resolveBoundary(
   scope: Construct,
-  guardRails: AgentBoundary,
+  agentBoundary: AgentBoundary,
   optOutReason: string | undefined,
 ): iam.IManagedPolicy | undefined {
-  if (optOutReason === undefined) return guardRails.boundary;
+  if (optOutReason === undefined) return agentBoundary.boundary;
   if (optOutReason.trim().length < 10) {
     failAt(
       scope,

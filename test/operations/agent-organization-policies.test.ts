@@ -1,6 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AgentOrganizationPolicies, OrganizationModelGuardrail } from '../../lib';
+import {
+  AgentOrganizationGuardRails,
+  AgentOrganizationPolicies,
+  OrganizationModelGuardrail,
+} from '../../lib';
 import {
   agentResourceControlPolicy,
   agentServiceControlPolicy,
@@ -13,6 +17,14 @@ function stack(): Stack {
 }
 
 describe('AgentOrganizationPolicies', () => {
+  test('GIVEN the deprecated name AgentOrganizationGuardRails THEN it synthesizes exactly the same policies', () => {
+    const current = stack();
+    new AgentOrganizationPolicies(current, 'Rails', { targetIds: ['r-ab12'] });
+    const deprecated = stack();
+    new AgentOrganizationGuardRails(deprecated, 'Rails', { targetIds: ['r-ab12'] });
+    expect(Template.fromStack(deprecated).toJSON()).toEqual(Template.fromStack(current).toJSON());
+  });
+
   test('GIVEN targets WHEN synthesized THEN one SCP and one RCP are attached to them', () => {
     const s = stack();
     new AgentOrganizationPolicies(s, 'Rails', {

@@ -11,7 +11,7 @@ interface Rail {
 let rails: Rail[] | undefined;
 
 /** The permissions guardrails as the templates carry them (statements of the AgentBoundary and GuardRails policies). */
-function guardRails(): Rail[] {
+function permissionsGuardrails(): Rail[] {
   if (!rails) {
     const stack = new Stack();
     rails = permissionsGuardrailStatements().map((st) => {
@@ -37,7 +37,7 @@ export function missingPermissionsGuardrails(
 ): string[] {
   // Rails beyond the ceiling are not needed where the boundary allows only the agents' ceiling.
   const covered = new Set(guardrailsCoveredByCeiling((boundary ?? []).filter((s) => s.effect === 'Allow')));
-  return guardRails()
+  return permissionsGuardrails()
     .filter(({ sid, statement: rail }) => !covered.has(sid) && !statements.some((s) => carries(s, rail)))
     .map((r) => r.sid);
 }

@@ -120,10 +120,10 @@ export class AgentAccessPolicy {
       used += cost;
     }
     // the role's other managed policies are the permissions guardrails: more of them on a role without the boundary
-    const guardRails = AgentBoundary.of(this.owner).permissionsGuardrailPolicyCount(
+    const guardrailPolicies = AgentBoundary.of(this.owner).permissionsGuardrailPolicyCount(
       this.role.permissionsBoundary !== undefined,
     );
-    const maxOverflow = MAX_MANAGED_POLICIES - guardRails;
+    const maxOverflow = MAX_MANAGED_POLICIES - guardrailPolicies;
     if (groups.length - 1 > maxOverflow) {
       failAt(
         this.owner,

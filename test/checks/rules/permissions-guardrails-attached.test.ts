@@ -65,7 +65,9 @@ describe('AgentIdentity-PermissionsGuardrailsAttached', () => {
       ],
     });
     expect(copy).toBeDefined();
-    expect(AgentBoundary.of(stack).guardRails).toBeDefined();
+    expect(AgentBoundary.of(stack).permissionsGuardrails).toBeDefined();
+    // the deprecated name is the same policy
+    expect(AgentBoundary.of(stack).guardRails).toBe(AgentBoundary.of(stack).permissionsGuardrails);
     expect(findingsFor(check(app), RULE)).toEqual(
       [`Guardrail::${first.sid}`, `Guardrail::${second.sid}`].sort(),
     );
