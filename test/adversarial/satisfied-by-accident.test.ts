@@ -126,7 +126,10 @@ describe('hand-written statements that used to pass', () => {
     const c = cleanApp();
     (c.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
     expect(findingsFor(check(c.app, WITH_GUARDRAIL), 'PermissionsGuardrailsAttached')).toEqual(
-      expect.arrayContaining(['Guardrail::DenyIamWrites', 'Guardrail::DenyPrivilegeEscalation']),
+      expect.arrayContaining([
+        'PermissionsGuardrail::DenyIamWrites',
+        'PermissionsGuardrail::DenyPrivilegeEscalation',
+      ]),
     );
   });
 });

@@ -12,7 +12,7 @@ import { finding, statementsOf } from '../private/policy';
  * were narrowed (fewer actions, an extra condition), is reported per missing rail. Rails beyond the
  * ceiling are not required of a role whose boundary allows only the agents' ceiling.
  *
- * Findings: `Guardrail::<Sid>`.
+ * Findings: `PermissionsGuardrail::<Sid>`.
  */
 export function permissionsGuardrailsAttached(node: CfnResource, context: CheckContext): NagRuleResult {
   const role = context.index.agentRole(node);

@@ -19,7 +19,7 @@ describe('AgentIdentity-PermissionsGuardrailsAttached', () => {
     // THEN every rail within the ceiling is reported (the boundary refuses the services of the others)
     expect(findingsFor(check(bounded.app), RULE)).toEqual(
       PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling)
-        .map((r) => `Guardrail::${r.sid}`)
+        .map((r) => `PermissionsGuardrail::${r.sid}`)
         .sort(),
     );
     // GIVEN the same agent without its boundary as well
@@ -29,7 +29,7 @@ describe('AgentIdentity-PermissionsGuardrailsAttached', () => {
     role.addPropertyDeletionOverride('PermissionsBoundary');
     // THEN every rail is reported, also those beyond the ceiling
     expect(findingsFor(check(unbounded.app), RULE)).toEqual(
-      PERMISSIONS_GUARDRAILS.map((r) => `Guardrail::${r.sid}`).sort(),
+      PERMISSIONS_GUARDRAILS.map((r) => `PermissionsGuardrail::${r.sid}`).sort(),
     );
     expect(PERMISSIONS_GUARDRAILS.some((r) => r.beyondCeiling)).toBe(true);
   });
@@ -69,7 +69,7 @@ describe('AgentIdentity-PermissionsGuardrailsAttached', () => {
     // the deprecated name is the same policy
     expect(AgentBoundary.of(stack).guardRails).toBe(AgentBoundary.of(stack).permissionsGuardrails);
     expect(findingsFor(check(app), RULE)).toEqual(
-      [`Guardrail::${first.sid}`, `Guardrail::${second.sid}`].sort(),
+      [`PermissionsGuardrail::${first.sid}`, `PermissionsGuardrail::${second.sid}`].sort(),
     );
   });
 });
