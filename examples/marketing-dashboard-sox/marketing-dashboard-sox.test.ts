@@ -32,14 +32,14 @@ describe('quarterly access evidence (SOX)', () => {
     // THEN every agent is listed exactly once, with the owner who signs off its access
     const owners = Object.fromEntries((report.agents as Json[]).map((a) => [a.agentName, a.owner]));
     expect(owners).toEqual(OWNERS);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
   });
 
-  test('every agent is covered by the audit trail and keeps all its guard rails', () => {
+  test('every agent is covered by the audit trail and keeps all its permissions guardrails', () => {
     const report = JSON.parse(read('agent-entitlements.json'));
     for (const agent of report.agents as Json[]) {
       expect(agent.auditTrails.length).toBeGreaterThan(0);
-      expect(agent.missingGuardRails).toEqual([]);
+      expect(agent.missingPermissionsGuardrails).toEqual([]);
       expect(agent.permissionsBoundary).not.toBeNull();
     }
   });

@@ -1,24 +1,24 @@
-import { ChangeKind, diffEntitlementReports } from '../../lib/report';
-import { AgentEntitlementRecord, EntitlementReport } from '../../lib/report/entitlement-report-schema';
+import { ChangeKind, diffEntitlementReports } from '../../lib/report/report-format';
+import { AgentEntitlementRecord, EntitlementReportJson } from '../../lib/report/entitlement-report-schema';
 import { synthReport } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 // GIVEN a baseline report of the reference app
-const baseline: EntitlementReport = synthReport().report;
+const baseline: EntitlementReportJson = synthReport().report;
 
 type Mutable = { agents: any[]; [k: string]: any };
 type Mutation = (r: Mutable, triage: any, legacy: any) => void;
 
 /** A copy of the baseline changed by `mutate`. */
-function changed(mutate: Mutation, base: EntitlementReport = baseline): EntitlementReport {
+function changed(mutate: Mutation, base: EntitlementReportJson = baseline): EntitlementReportJson {
   const copy = structuredClone(base) as unknown as Mutable;
   mutate(
     copy,
     copy.agents.find((a) => a.agentName === 'email-triage'),
     copy.agents.find((a) => a.agentName === 'legacy-bot'),
   );
-  return copy as unknown as EntitlementReport;
+  return copy as unknown as EntitlementReportJson;
 }
 
 const s3Store = (agent: AgentEntitlementRecord | any) =>
@@ -119,12 +119,12 @@ describe('diffEntitlementReports', () => {
     ['a longer session', ChangeKind.SESSION_LENGTHENED, (_r, t) => (t.maxSessionDurationSeconds = 43200)],
     [
       'a removed guard rail',
-      ChangeKind.GUARD_RAIL_REMOVED,
+      ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.denies = t.denies.filter((d: any) => d.sid !== 'DenyIamWrites')),
     ],
     [
       'a guard rail that denies fewer actions',
-      ChangeKind.GUARD_RAIL_WEAKENED,
+      ChangeKind.PERMISSIONS_GUARDRAIL_WEAKENED,
       (_r, t) => (t.denies.find((d: any) => d.sid === 'DenyIamWrites').actions = ['iam:PassRole']),
     ],
     [
@@ -139,7 +139,7 @@ describe('diffEntitlementReports', () => {
     ],
     [
       'a guard rail removed from the boundary',
-      ChangeKind.GUARD_RAIL_REMOVED,
+      ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.permissionsBoundary.denies = t.permissionsBoundary.denies.slice(1)),
     ],
     [
@@ -219,7 +219,7 @@ describe('diffEntitlementReports', () => {
     ['a tenant added', ChangeKind.TENANT_ADDED, (_r, _t, l) => (l.tenant = 'acme')],
     [
       'a guard rail added',
-      ChangeKind.GUARD_RAIL_ADDED,
+      ChangeKind.PERMISSIONS_GUARDRAIL_ADDED,
       (_r, _t, l) =>
         l.denies.push({
           sid: 'DenyIamWrites',
