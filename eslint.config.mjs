@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/**',
       'dist/**',
       'dist-bench/**',
+      'dist-jsii/**',
       '**/cdk.out/**',
       'coverage/**',
       'jest.config.js',
