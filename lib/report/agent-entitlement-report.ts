@@ -37,7 +37,7 @@ const DEFAULT_BASE_NAME = 'agent-entitlements';
  */
 export class AgentEntitlementReport implements IPolicyValidationPlugin {
   public readonly name = 'AgentEntitlementReport';
-  public readonly ruleIds: string[] = [];
+  public readonly ruleIds?: string[] = [];
   /** Base name of the files written (`<baseName>.json`, `<baseName>.md`). */
   public readonly baseName: string;
   private lastReport?: EntitlementReport;
