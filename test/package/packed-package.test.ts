@@ -55,6 +55,11 @@ function packOnce(): Packed {
   };
 }
 
+/** The packed files that are this package's own, not those of its bundled dependencies. */
+function ownFiles(packed: Packed): string[] {
+  return packed.files.filter((f) => !f.startsWith('node_modules/'));
+}
+
 /** Relative links (`[text](target)`) of a Markdown file, resolved against the package root. */
 function relativeLinks(file: string, text: string): string[] {
   const links: string[] = [];
@@ -115,7 +120,8 @@ describe('the packed package (npm pack)', () => {
 
   test('ships every document a shipped Markdown file links to', () => {
     const missing: string[] = [];
-    for (const file of packed.files.filter((f) => f.endsWith('.md'))) {
+    // our documents; bundled dependencies (node_modules/, which jsii requires) ship as published
+    for (const file of ownFiles(packed).filter((f) => f.endsWith('.md'))) {
       const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
       for (const target of relativeLinks(file, text)) {
         if (!packed.files.some((f) => f === target || f.startsWith(`${target}/`)))
@@ -126,7 +132,7 @@ describe('the packed package (npm pack)', () => {
   });
 
   test('ships no reference app, no tests, no TypeScript sources and no source maps', () => {
-    const unwanted = packed.files.filter(
+    const unwanted = ownFiles(packed).filter(
       (f) =>
         f.endsWith('.map') ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
@@ -206,5 +212,51 @@ describe('the packed package (npm pack)', () => {
       stdout: `${pkg.version}\n`,
       stderr: '',
     });
+    // AND the CLI's diff works with what the library installs, while revoke and review, which call
+    // AWS through an SDK the library does not depend on, say what to install and exit 2
+    const agentIdentity = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(installed, pkg.bin['agent-identity']), ...args], {
+        cwd: consumer,
+        encoding: 'utf8',
+      });
+    const evidence = path.join(outdir, 'agent-entitlements.json');
+    expect(agentIdentity('diff', evidence, evidence)).toMatchObject({
+      status: 0,
+      stdout: 'No entitlement changed.\n',
+    });
+    expect(pkg.dependencies).not.toHaveProperty('@aws-sdk/client-iam');
+    for (const command of [['revoke', 'email-triage', '--reason', 'incident'], ['review']]) {
+      const missing = agentIdentity(...command);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain(
+        `npm install --save-dev @aws-sdk/client-iam@${pkg.devDependencies['@aws-sdk/client-iam']}`,
+      );
+    }
+    // AND once the SDK is installed next to it, the command runs
+    fs.mkdirSync(path.join(modules, '@aws-sdk'), { recursive: true });
+    fs.symlinkSync(
+      path.join(ROOT, 'node_modules', '@aws-sdk', 'client-iam'),
+      path.join(modules, '@aws-sdk', 'client-iam'),
+      'dir',
+    );
+    expect(agentIdentity('revoke', '--help')).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  test('bundles exactly its bundledDependencies, and never the CLI-only AWS SDK', () => {
+    const bundled = new Set(
+      packed.files
+        .filter((f) => f.startsWith('node_modules/'))
+        .map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)![1]),
+    );
+    expect([...bundled].sort()).toEqual([...(pkg.bundledDependencies ?? [])].sort());
+    expect(pkg.bundledDependencies).toEqual(expect.arrayContaining(['yaml']));
+    expect(bundled.has('@aws-sdk/client-iam')).toBe(false);
+  });
+
+  test('ships the typed report file format for TypeScript users at its documented sub-path', () => {
+    for (const file of ['dist/lib/report/report-format.js', 'dist/lib/report/report-format.d.ts']) {
+      expect(packed.files).toContain(file);
+    }
+    expect(README).toContain("from 'cdk-agent-identity/dist/lib/report/report-format'");
   });
 });
