@@ -49,8 +49,11 @@ when AgentEntitlementReport is registered) and prints what changed per agent.
 
 Widening: a new agent, data store, action, model, secret or permission; a new trust principal or
 looser trust / grant conditions; a higher clearance; a removed tenant; a longer session; a removed
-guard rail, boundary or guardrail pin; lost audit coverage or secret rotation; a new acknowledged
-finding.
+permissions guardrail, boundary or guardrail pin; lost audit coverage or secret rotation; a new
+acknowledged finding.
+
+Reads report schemaVersion 1 and 2 (version 1 is compared as the version 2 it becomes), so a
+baseline written before an upgrade still compares with a new report.
 
 options:
   --format text|json   output format (default: text)

@@ -118,12 +118,12 @@ describe('diffEntitlementReports', () => {
     ['a changed tenant', ChangeKind.TENANT_CHANGED, (_r, t) => (t.tenant = 'globex')],
     ['a longer session', ChangeKind.SESSION_LENGTHENED, (_r, t) => (t.maxSessionDurationSeconds = 43200)],
     [
-      'a removed guard rail',
+      'a removed permissions guardrail',
       ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.denies = t.denies.filter((d: any) => d.sid !== 'DenyIamWrites')),
     ],
     [
-      'a guard rail that denies fewer actions',
+      'a permissions guardrail that denies fewer actions',
       ChangeKind.PERMISSIONS_GUARDRAIL_WEAKENED,
       (_r, t) => (t.denies.find((d: any) => d.sid === 'DenyIamWrites').actions = ['iam:PassRole']),
     ],
@@ -138,7 +138,7 @@ describe('diffEntitlementReports', () => {
       (_r, t) => (t.permissionsBoundary = null),
     ],
     [
-      'a guard rail removed from the boundary',
+      'a permissions guardrail removed from the boundary',
       ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.permissionsBoundary.denies = t.permissionsBoundary.denies.slice(1)),
     ],
@@ -218,7 +218,7 @@ describe('diffEntitlementReports', () => {
     ['a lower clearance', ChangeKind.CLEARANCE_LOWERED, (_r, t) => (t.clearance = 'internal')],
     ['a tenant added', ChangeKind.TENANT_ADDED, (_r, _t, l) => (l.tenant = 'acme')],
     [
-      'a guard rail added',
+      'a permissions guardrail added',
       ChangeKind.PERMISSIONS_GUARDRAIL_ADDED,
       (_r, _t, l) =>
         l.denies.push({

@@ -142,7 +142,7 @@ export function referenceApp(options: FixtureOptions = {}): Fixture {
     ],
   });
 
-  // A hand-written agent role: no boundary, no guard rails, trusted by another account.
+  // A hand-written agent role: no boundary, no permissions guardrails, trusted by another account.
   const legacy = new iam.Role(stack, 'LegacyBot', { assumedBy: new iam.AccountPrincipal('222222222222') });
   Tags.of(legacy).add('ai:agent', 'legacy-bot');
   legacy.addToPrincipalPolicy(
