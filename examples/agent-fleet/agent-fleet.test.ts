@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AGENTS_PER_SHARED_POLICY, AgentFleet } from '../../lib';
+import { AgentFleet, AgentGrantSharing } from '../../lib';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
 import { withImports } from '../../test/helpers/resolve';
 import { resourcesOfType, sharedGrantPolicies } from '../../test/helpers/templates';
@@ -96,7 +96,7 @@ describe('example: agent-fleet', () => {
     }
     for (const template of fleetTemplates) {
       expect(resourcesOfType(template, 'AWS::IAM::Role').length).toBeGreaterThanOrEqual(
-        3 * AGENTS_PER_SHARED_POLICY,
+        3 * AgentGrantSharing.AGENTS_PER_SHARED_POLICY,
       );
     }
   });
@@ -141,14 +141,14 @@ describe('example: agent-fleet', () => {
         // WHEN the policies IAM evaluates for the agent are listed
         expect(holder).toBeDefined();
         const names = holder!.role.identityPolicies.map((p) => p.name);
-        // THEN its grants come from the shared policy, besides the stack's guard rails
+        // THEN its grants come from the shared policy, besides the stack's permissions guardrails
         expect(names.filter((n) => !n.startsWith('AgentBoundary'))).toEqual([holder!.policyId]);
         expect(actionsOf(holder!.role)).toEqual(expect.arrayContaining(['s3:GetObject']));
       });
 
       test.each([
         ['reads a ticket of its own tenant', 's3:GetObject', 'own', 'own', 'Allowed'],
-        // another tenant's data: explicitly denied by the tenant fence of the guard rails
+        // another tenant's data: explicitly denied by the tenant fence of the permissions guardrails
         ['reads a ticket of another tenant', 's3:GetObject', 'other', 'other', 'ExplicitlyDenied'],
         [
           'reads its own tenant’s bucket tagged for another tenant',

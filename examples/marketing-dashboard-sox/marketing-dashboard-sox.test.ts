@@ -90,7 +90,7 @@ describe('marketing dashboard: what each agent may do (simulated)', () => {
         target === 'trail'
           ? arn('cloudtrail', REGION, ACCOUNT, `trail/${stack.trail.trailName}`)
           : role.roleArn;
-      // THEN the guard rails deny it
+      // THEN the permissions guardrails deny it
       expect(await simulateAs(role, { action, resource })).toBe('ExplicitlyDenied');
     }
   });

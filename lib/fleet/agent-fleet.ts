@@ -247,7 +247,7 @@ function runtimeOf(entry: ManifestAgent): AgentRuntime {
   const eks = entry.eksPodIdentity;
   if (entry.runtime === EKS_POD_IDENTITY_RUNTIME && eks) {
     return AgentRuntime.eksPodIdentity({
-      namespace: eks.kubernetesNamespace,
+      kubernetesNamespace: eks.kubernetesNamespace,
       serviceAccount: eks.serviceAccount,
     });
   }
@@ -259,7 +259,7 @@ function runtimeOf(entry: ManifestAgent): AgentRuntime {
     case 'bedrock-agent':
       return AgentRuntime.bedrockAgent();
     default:
-      return AgentRuntime.lambda();
+      return AgentRuntime.lambdaFunction();
   }
 }
 

@@ -8,27 +8,27 @@ import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import {
   AGENT_RUNTIME_ACTIONS,
   AGENT_SERVICES,
-  GUARD_RAILS,
-  GUARD_RAIL_POLICIES,
-  GUARD_RAIL_POLICIES_WITHIN_CEILING,
-  guardRailStatement,
-} from './guard-rails';
+  PERMISSIONS_GUARDRAILS,
+  PERMISSIONS_GUARDRAIL_POLICIES,
+  PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING,
+  permissionsGuardrailStatement,
+} from './private/permissions-guardrails';
 
 const BOUNDARY_ID = 'AgentBoundary';
 const CEILING_REASON =
   'a permissions boundary grants nothing: an agent may do only what its own policies allow AND the boundary allows; ' +
-  'the boundary names the services agents use (service:*) as the ceiling the explicit guard-rail denies are carved from, ' +
+  'the boundary names the services agents use (service:*) as the ceiling the explicit permissions-guardrail denies are carved from, ' +
   'and it is never attached as a grant';
-/** Services whose every write is a guard rail: never part of the ceiling. */
+/** Services whose every write is a permissions guardrail: never part of the ceiling. */
 const NEVER_IN_CEILING = ['iam', 'organizations', 'cloudtrail', 'sso', 'account'];
 
 /**
- * The guard rails shared by every agent in a stack: one permissions boundary and the explicit-deny
+ * The permissions guardrails shared by every agent in a stack: one permissions boundary and the explicit-deny
  * policies, created once per stack however many agents it holds.
  *
  * The boundary is a ceiling, not a grant: it allows only the services agents use
  * ({@link AGENT_SERVICES}) and the runtime actions their compute needs ({@link AGENT_RUNTIME_ACTIONS}),
- * less the guard rails; what an agent may actually do comes only from its own grants. The guard-rail
+ * less the permissions guardrails; what an agent may actually do comes only from its own grants. The permissions-guardrail
  * policies repeat every rail as identity policies (in as many managed policies as IAM's size limit
  * needs), so they hold even on a role whose boundary was opted out of, and their explicit denies
  * also stop grants made by resource policies.
@@ -44,8 +44,8 @@ export class AgentBoundary extends Construct {
 
   /** The managed policy used as the permissions boundary of every agent role. */
   public readonly boundary: iam.ManagedPolicy;
-  /** The managed policy of guard rails every agent role carries. */
-  public readonly guardRails: iam.ManagedPolicy;
+  /** The managed policy of permissions guardrails every agent role carries. */
+  public readonly permissionsGuardrails: iam.ManagedPolicy;
   private beyondCeiling?: iam.ManagedPolicy[];
   private readonly ceiling = new iam.PolicyStatement({
     sid: 'Ceiling',
@@ -59,7 +59,10 @@ export class AgentBoundary extends Construct {
     super(scope, id);
     this.boundary = new iam.ManagedPolicy(this, 'Boundary', {
       description: 'cdk-agent-identity: permissions boundary shared by the AI agents of this stack',
-      statements: [this.ceiling, ...GUARD_RAILS.filter((r) => !r.beyondCeiling).map(guardRailStatement)],
+      statements: [
+        this.ceiling,
+        ...PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling).map(permissionsGuardrailStatement),
+      ],
     });
     const ceiling = CEILING_REASON;
     acknowledgeFindings(this.boundary, {
@@ -70,38 +73,46 @@ export class AgentBoundary extends Construct {
     acknowledgeControlTowerFindings(this.boundary, {
       iam_managed_policy_no_statements_with_full_access_check: ceiling,
     });
-    const within = this.policies(0, GUARD_RAIL_POLICIES_WITHIN_CEILING);
+    const within = this.policies(0, PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING);
     if (within.length !== 1) {
-      throw new Error('the guard rails within the ceiling must fit one managed policy');
+      throw new Error('the permissions guardrails within the ceiling must fit one managed policy');
     }
-    this.guardRails = within[0];
+    this.permissionsGuardrails = within[0];
   }
 
   /**
-   * The guard-rail policies an agent role carries: the rails of the services the ceiling lets
+   * The managed policy of permissions guardrails every agent role carries.
+   * @deprecated use `permissionsGuardrails`
+   */
+  public get guardRails(): iam.ManagedPolicy {
+    return this.permissionsGuardrails;
+  }
+
+  /**
+   * The permissions-guardrail policies an agent role carries: the rails of the services the ceiling lets
    * through on every role; for a role without the boundary also the rails beyond the ceiling
    * (created on first use, so a stack whose agents all keep the boundary has none of them).
    */
-  public guardRailPoliciesFor(role: iam.IRole, bounded: boolean): iam.ManagedPolicy[] {
+  public permissionsGuardrailPoliciesFor(role: iam.IRole, bounded: boolean): iam.ManagedPolicy[] {
     if (bounded && this.addedServices.length === 0) {
       this.boundedRoles.push(role);
-      return [this.guardRails];
+      return [this.permissionsGuardrails];
     }
-    return [this.guardRails, ...this.beyondCeilingPolicies()];
+    return [this.permissionsGuardrails, ...this.beyondCeilingPolicies()];
   }
 
-  /** How many guard-rail policies a role carries (for the managed-policy limit of a role). */
-  public guardRailPolicyCount(bounded: boolean): number {
+  /** How many permissions-guardrail policies a role carries (for the managed-policy limit of a role). */
+  public permissionsGuardrailPolicyCount(bounded: boolean): number {
     return bounded && this.addedServices.length === 0
       ? 1
-      : 1 + (GUARD_RAIL_POLICIES.length - GUARD_RAIL_POLICIES_WITHIN_CEILING);
+      : 1 + (PERMISSIONS_GUARDRAIL_POLICIES.length - PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING);
   }
 
   /**
    * Lets the agents of this stack use more services than {@link AGENT_SERVICES}, e.g.
    * `AgentBoundary.of(stack).allowServices('sagemaker')` for agents that register models. Each
    * service is added to the ceiling as `service:*`; every agent role of the stack then also
-   * carries the guard rails beyond the ceiling, so the escalation paths of the added services stay
+   * carries the permissions guardrails beyond the ceiling, so the escalation paths of the added services stay
    * denied. What an agent may do still comes only from its own grants.
    */
   public allowServices(...services: string[]): void {
@@ -122,24 +133,27 @@ export class AgentBoundary extends Construct {
   }
 
   private beyondCeilingPolicies(): iam.ManagedPolicy[] {
-    this.beyondCeiling ??= this.policies(GUARD_RAIL_POLICIES_WITHIN_CEILING, GUARD_RAIL_POLICIES.length);
+    this.beyondCeiling ??= this.policies(
+      PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING,
+      PERMISSIONS_GUARDRAIL_POLICIES.length,
+    );
     return this.beyondCeiling;
   }
 
-  /** The managed policies this construct has made: the boundary and the guard-rail policies. */
+  /** The managed policies this construct has made: the boundary and the permissions-guardrail policies. */
   public get policyCount(): number {
     return 2 + (this.beyondCeiling?.length ?? 0);
   }
 
   private policies(from: number, to: number): iam.ManagedPolicy[] {
-    return GUARD_RAIL_POLICIES.slice(from, to).map(
+    return PERMISSIONS_GUARDRAIL_POLICIES.slice(from, to).map(
       (rails, k) =>
         new iam.ManagedPolicy(this, from + k === 0 ? 'GuardRails' : `GuardRails${from + k + 1}`, {
           description:
             from + k === 0
               ? 'cdk-agent-identity: explicit denies every AI agent of this stack carries'
               : `cdk-agent-identity: explicit denies beyond the boundary's ceiling, for AI agents of this stack without the boundary (part ${from + k})`,
-          statements: rails.map(guardRailStatement),
+          statements: rails.map(permissionsGuardrailStatement),
         }),
     );
   }

@@ -18,10 +18,11 @@ import {
   IAgentWorkloadIdentity,
   IDataAccess,
 } from './agent-capabilities';
-import { AgentAccessPolicy } from './agent-access-policy';
+import { AgentAccessPolicy } from './private/agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 import { AgentRuntime } from './agent-runtime';
-import { DataClassification, classificationRank } from './data-classification';
+import { DataClassification } from './data-classification';
+import { classificationRank } from './private/classification-ladder';
 import { WebIdentityTokenOptions, grantWebIdentityTokenTo } from './web-identity-token';
 
 /** Properties of an `AgentIdentity`. */
@@ -79,7 +80,7 @@ export interface AgentIdentityProps {
   readonly auditTrail?: IAgentAuditTrail;
   /**
    * Opt out of the shared permissions boundary, with the reason (it is shown in the evidence and
-   * as a warning). The explicit guard-rail denies stay attached either way.
+   * as a warning). The explicit permissions-guardrail denies stay attached either way.
    * @default - the stack's AgentBoundary is the role's permissions boundary
    */
   readonly boundaryOptOutReason?: string;
@@ -102,11 +103,11 @@ const registries = new WeakMap<IConstruct, Map<string, string>>();
 /**
  * The identity of one AI agent: an IAM role whose trust names exactly who runs the agent, whose
  * tags carry the ABAC attributes (`ai:agent`, `ai:tenant`, `ai:clearance`, `ai:owner`), and which
- * carries the shared guard rails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
+ * carries the shared permissions guardrails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
  */
 export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly agentName: string;
-  public readonly role: iam.Role;
+  public readonly role: iam.IRole;
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly tenant?: string;
@@ -133,7 +134,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     if (!props.runtime || typeof props.runtime.bind !== 'function') {
       failAt(
         this,
-        'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...',
+        'runtime is required; choose one of AgentRuntime.lambdaFunction(), ecsTask(), eksPodIdentity(...), ...',
       );
     }
 
@@ -144,10 +145,10 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       props.maxSessionDuration ?? MIN_SESSION,
       runtime.maxSessionDurationCap,
     );
-    const guardRails = AgentBoundary.of(this);
-    this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
+    const agentBoundary = AgentBoundary.of(this);
+    this.permissionsBoundary = resolveBoundary(this, agentBoundary, props.boundaryOptOutReason);
 
-    this.role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(this, 'Role', {
       assumedBy: runtime.assumedBy,
       roleName: props.roleName,
       description: props.description ?? `AI agent ${this.agentName}`,
@@ -156,9 +157,13 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
     });
-    for (const policy of guardRails.guardRailPoliciesFor(this.role, this.permissionsBoundary !== undefined))
+    this.role = role;
+    for (const policy of agentBoundary.permissionsGuardrailPoliciesFor(
+      this.role,
+      this.permissionsBoundary !== undefined,
+    ))
       this.role.addManagedPolicy(policy);
-    this.accessPolicy = new AgentAccessPolicy(this, this.role);
+    this.accessPolicy = new AgentAccessPolicy(this, role);
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'deliberate: every grant of this agent lives in one inline policy bound to its role, so the grants cannot be ' +
@@ -168,7 +173,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     });
     this.roleArn = this.role.roleArn;
     this.roleName = this.role.roleName;
-    this.grantPrincipal = new InlinePolicyPrincipal(this.role, this.accessPolicy);
+    this.grantPrincipal = new InlinePolicyPrincipal(role, this.accessPolicy);
     this.node.defaultChild = this.role.node.defaultChild;
 
     // Set on the L1 directly (not through the Tags aspect) so the principal tags exist before
@@ -184,7 +189,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
     // ai:owner is left out: an ancestor may add or change who answers for the agent (RequiredTags judges it)
     const fenced = principalTags.filter(([key]) => key !== AgentTagKeys.OWNER);
-    this.node.addValidation({ validate: () => principalTagErrors(this.role, fenced) });
+    this.node.addValidation({ validate: () => principalTagErrors(role, fenced) });
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);
@@ -416,10 +421,10 @@ function validateSession(scope: Construct, duration: Duration, cap: Duration | u
 
 function resolveBoundary(
   scope: Construct,
-  guardRails: AgentBoundary,
+  agentBoundary: AgentBoundary,
   optOutReason: string | undefined,
 ): iam.IManagedPolicy | undefined {
-  if (optOutReason === undefined) return guardRails.boundary;
+  if (optOutReason === undefined) return agentBoundary.boundary;
   if (optOutReason.trim().length < 10) {
     failAt(
       scope,

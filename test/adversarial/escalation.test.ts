@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AgentRuntime, GUARD_RAILS } from '../../lib';
+import { AgentIdentity, AgentRuntime } from '../../lib';
+import { PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { ESCALATION_ACTIONS, ESCALATION_EXCLUSIONS } from '../../lib/shared/escalation-actions';
 import { catalogServices, serviceActions } from '../../lib/shared/iam-catalog';
 import { patternRegExp } from '../../lib/checks/private/policy';
@@ -11,7 +12,7 @@ import { agentApp, check, findingsFor } from '../checks/fixtures';
 /**
  * Attacker: an agent that may act as another identity (run code under another role, rewrite what a
  * role runs, open a resource policy) has more than its own grants. Every such action must be both
- * reported by AgentIdentity-NoPrivilegeEscalation and explicitly denied by the guard rails — and the
+ * reported by AgentIdentity-NoPrivilegeEscalation and explicitly denied by the permissions guardrails — and the
  * list must be derived from the IAM catalog, so a path AWS labels "Permissions management" cannot be
  * missing because nobody thought of it.
  */
@@ -102,13 +103,13 @@ describe('escalation: the issue’s paths are reported by the rule', () => {
     const { app, stack, agent } = agentApp();
     const same = new AgentIdentity(stack, 'Same', {
       agentName: 'same-tenant',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
     const other = new AgentIdentity(stack, 'Other', {
       agentName: 'other-tenant',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       owner: 'team@example.com',
     });
@@ -123,13 +124,13 @@ describe('escalation: the issue’s paths are reported by the rule', () => {
   });
 });
 
-describe('escalation: the guard rails deny every path, whatever is granted', () => {
+describe('escalation: the permissions guardrails deny every path, whatever is granted', () => {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
-    boundaryOptOutReason: 'only the guard-rail policies are tested here',
+    boundaryOptOutReason: 'only the permissions-guardrail policies are tested here',
   });
   agent.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
   const template = Template.fromStack(stack).toJSON();
@@ -152,7 +153,7 @@ describe('escalation: the list is derived from the IAM catalog', () => {
     .map((a) => a.action)
     .filter((a) => !ESCALATION_EXCLUSIONS.some((e) => e.action === a));
   const listed = new Set(ESCALATION_ACTIONS.map((a) => a.toLowerCase()));
-  const denyPatterns = GUARD_RAILS.filter((r) => r.condition === undefined).flatMap((r) =>
+  const denyPatterns = PERMISSIONS_GUARDRAILS.filter((r) => r.condition === undefined).flatMap((r) =>
     r.actions.map(patternRegExp),
   );
 
@@ -161,7 +162,7 @@ describe('escalation: the list is derived from the IAM catalog', () => {
     expect(missing).toEqual([]);
   });
 
-  test('every action on the list is denied unconditionally by a guard rail', () => {
+  test('every action on the list is denied unconditionally by a permissions guardrail', () => {
     const uncovered = ESCALATION_ACTIONS.filter((a) => !denyPatterns.some((p) => p.test(a)));
     expect(uncovered).toEqual([]);
   });

@@ -122,11 +122,14 @@ describe('hand-written statements that used to pass', () => {
     ]);
   });
 
-  test('the guard-rail policy detached', () => {
+  test('the permissions-guardrail policy detached', () => {
     const c = cleanApp();
     (c.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
-    expect(findingsFor(check(c.app, WITH_GUARDRAIL), 'GuardRailsAttached')).toEqual(
-      expect.arrayContaining(['GuardRail::DenyIamWrites', 'GuardRail::DenyPrivilegeEscalation']),
+    expect(findingsFor(check(c.app, WITH_GUARDRAIL), 'PermissionsGuardrailsAttached')).toEqual(
+      expect.arrayContaining([
+        'PermissionsGuardrail::DenyIamWrites',
+        'PermissionsGuardrail::DenyPrivilegeEscalation',
+      ]),
     );
   });
 });
@@ -138,7 +141,7 @@ describe('guardrail pinning judged per model', () => {
     const c = cleanApp();
     const agent = new AgentIdentity(c.stack, 'Mixed', {
       agentName: 'mixed',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -156,7 +159,7 @@ describe('guardrail pinning judged per model', () => {
     // the clean app's pin denies on '*'; replace it by a pin on one model only, then allow a second model
     const agent = new AgentIdentity(c.stack, 'Narrow', {
       agentName: 'narrow',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -185,7 +188,7 @@ describe('guardrail pinning judged per model', () => {
     const c = cleanApp();
     const agent = new AgentIdentity(c.stack, 'Pinned', {
       agentName: 'pinned',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -204,7 +207,7 @@ describe('delegation never crosses a tenant or raises clearance unless the user 
   function orchestrator(c: CleanApp) {
     return new AgentIdentity(c.stack, 'Orchestrator', {
       agentName: 'orchestrator',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       clearance: DataClassification.INTERNAL,
       owner: 'team@example.com',
@@ -249,11 +252,11 @@ describe('delegation never crosses a tenant or raises clearance unless the user 
     const orch = orchestrator(fresh);
     const handWritten = new AgentIdentity(fresh.stack, 'Worker', {
       agentName: 'worker',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       owner: 'team@example.com',
     });
-    handWritten.role.assumeRolePolicy!.addStatements(
+    (handWritten.role as iam.Role).assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole'],
         principals: [new iam.ArnPrincipal(orch.roleArn)],

@@ -64,7 +64,7 @@ export function cleanApp(): CleanApp {
   const stack = new Stack(app, 'Agents', { env: ENV });
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'support-platform@example.com',
   });
@@ -152,7 +152,7 @@ export function handWrittenRole(scope: IConstruct, id: string, agentName: string
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }),
     permissionsBoundary: rails.boundary,
-    managedPolicies: [rails.guardRails],
+    managedPolicies: [rails.permissionsGuardrails],
   });
   Tags.of(role).add('ai:agent', agentName);
   Tags.of(role).add('ai:owner', 'team@example.com');
@@ -193,7 +193,7 @@ export function agentApp(props: Partial<import('../../lib').AgentIdentityProps> 
   const { app, stack } = plainApp();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'worker',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'team@example.com',
     ...props,

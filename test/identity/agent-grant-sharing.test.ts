@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
-  AGENTS_PER_SHARED_POLICY,
+  AgentGrantSharing,
   AgentIdentity,
   AgentIdentityChecks,
   AgentRuntime,
@@ -57,7 +57,7 @@ function tenantStack(shape: TenantShape[], tweak?: (stack: Stack, agents: AgentI
     for (let i = 0; i < tenantShape.agents; i++) {
       const agent = new AgentIdentity(stack, `Agent${t}x${i}`, {
         agentName: `agent-${t}-${i}`,
-        runtime: AgentRuntime.lambda(),
+        runtime: AgentRuntime.lambdaFunction(),
         tenant,
         owner: 'platform@example.com',
       });
@@ -73,7 +73,7 @@ function tenantStack(shape: TenantShape[], tweak?: (stack: Stack, agents: AgentI
   return { app, stack, agents, json };
 }
 
-/** What an agent's own grants say: every identity policy but the stack's guard rails, resolved. */
+/** What an agent's own grants say: every identity policy but the stack's permissions guardrails, resolved. */
 function grantsOf(role: RolePolicies): Json[] {
   return role.identityPolicies
     .filter((p) => !p.name.startsWith('AgentBoundary'))
@@ -100,7 +100,7 @@ describe('AgentGrantSharing', () => {
     const managed = resourcesOfType(json, 'AWS::IAM::ManagedPolicy');
     // THEN the stack spends 100 roles + 2 boundary policies + 3 shared policies = 105 resources
     expect(roles).toHaveLength(100);
-    expect(sharedGrantPolicies(json)).toHaveLength(100 / AGENTS_PER_SHARED_POLICY - 2);
+    expect(sharedGrantPolicies(json)).toHaveLength(100 / AgentGrantSharing.AGENTS_PER_SHARED_POLICY - 2);
     expect((roles.length + managed.length) / roles.length).toBeLessThanOrEqual(1.05);
     // AND each shared policy is attached to exactly the 20 agents of one tenant, who carry nothing inline
     for (const [policyId] of sharedGrantPolicies(json)) {
@@ -162,7 +162,7 @@ describe('AgentGrantSharing', () => {
       });
     // THEN its own tenant's inbox is readable and another tenant's is not, nor may it write
     expect(await read(t, tenant)).toBe('Allowed');
-    // (explicitly: the tenant fence of the guard rails stops it whatever is granted)
+    // (explicitly: the tenant fence of the permissions guardrails stops it whatever is granted)
     expect(await read(other, `tenant-${other}`)).toBe('ExplicitlyDenied');
     expect(
       await simulate(role, {

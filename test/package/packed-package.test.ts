@@ -55,11 +55,6 @@ function packOnce(): Packed {
   };
 }
 
-/** The packed files that are this package's own, not those of its bundled dependencies. */
-function ownFiles(packed: Packed): string[] {
-  return packed.files.filter((f) => !f.startsWith('node_modules/'));
-}
-
 /** Relative links (`[text](target)`) of a Markdown file, resolved against the package root. */
 function relativeLinks(file: string, text: string): string[] {
   const links: string[] = [];
@@ -109,6 +104,13 @@ describe('the packed package (npm pack)', () => {
     expect(changelog).toMatch(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
   });
 
+  test('ships the jsii assembly and bundles every runtime dependency that is not a jsii module', () => {
+    expect(packed.files).toContain('.jsii');
+    for (const name of pkg.bundleDependencies ?? []) {
+      expect(packed.files).toContain(`node_modules/${name}/package.json`);
+    }
+  });
+
   test('ships every plain-JS Lambda handler the constructs load at synth', () => {
     const handlers = fs
       .readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })
@@ -120,8 +122,7 @@ describe('the packed package (npm pack)', () => {
 
   test('ships every document a shipped Markdown file links to', () => {
     const missing: string[] = [];
-    // our documents; bundled dependencies (node_modules/, which jsii requires) ship as published
-    for (const file of ownFiles(packed).filter((f) => f.endsWith('.md'))) {
+    for (const file of packed.files.filter((f) => f.endsWith('.md') && !f.startsWith('node_modules/'))) {
       const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
       for (const target of relativeLinks(file, text)) {
         if (!packed.files.some((f) => f === target || f.startsWith(`${target}/`)))
@@ -132,9 +133,10 @@ describe('the packed package (npm pack)', () => {
   });
 
   test('ships no reference app, no tests, no TypeScript sources and no source maps', () => {
-    const unwanted = ownFiles(packed).filter(
+    // (bundled dependencies, under node_modules/, ship as their authors published them)
+    const unwanted = packed.files.filter(
       (f) =>
-        f.endsWith('.map') ||
+        (f.endsWith('.map') && !f.startsWith('node_modules/')) ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
         /^dist\/bin\/(?!agent-identity\.)/.test(f) ||
         /^(dist\/)?(test|examples|bench)\//.test(f) ||
@@ -248,8 +250,8 @@ describe('the packed package (npm pack)', () => {
         .filter((f) => f.startsWith('node_modules/'))
         .map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)![1]),
     );
-    expect([...bundled].sort()).toEqual([...(pkg.bundledDependencies ?? [])].sort());
-    expect(pkg.bundledDependencies).toEqual(expect.arrayContaining(['yaml']));
+    expect([...bundled].sort()).toEqual([...(pkg.bundleDependencies ?? [])].sort());
+    expect(pkg.bundleDependencies).toEqual(expect.arrayContaining(['yaml']));
     expect(bundled.has('@aws-sdk/client-iam')).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { GUARD_RAILS } from '../../identity/guard-rails';
+import { PERMISSIONS_GUARDRAILS } from '../../identity/private/permissions-guardrails';
 import { GUARDRAIL_IDENTIFIER_KEY, INVOKE_MODEL, INVOKE_MODEL_STREAM } from '../../models/model-grants';
 import { AgentTagKeys } from '../../shared/tag-keys';
 import { AgentRevocation } from '../agent-revocation';
@@ -17,8 +17,8 @@ export const TENANT_FENCED_SERVICES: readonly string[] = ['s3', 'dynamodb', 'sec
 type Statement = Record<string, unknown>;
 
 function rail(sid: string): string[] {
-  const found = GUARD_RAILS.find((r) => r.sid === sid);
-  if (!found) throw new Error(`guard rail ${sid} is missing`);
+  const found = PERMISSIONS_GUARDRAILS.find((r) => r.sid === sid);
+  if (!found) throw new Error(`permissions guardrail ${sid} is missing`);
   return [...found.actions];
 }
 
@@ -32,7 +32,7 @@ export interface OrganizationPolicyOptions {
 
 /**
  * The service control policy: denies, for every principal tagged `ai:agent` in every account it is
- * attached to, what the library's guard rails deny on its own agents. It holds whatever the agent's
+ * attached to, what the library's permissions guardrails deny on its own agents. It holds whatever the agent's
  * own policies allow (also `AdministratorAccess`), because an SCP bounds every identity in the account.
  */
 export function agentServiceControlPolicy(options: OrganizationPolicyOptions): Record<string, unknown> {

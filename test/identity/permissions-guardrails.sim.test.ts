@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AgentRuntime, GUARD_RAILS } from '../../lib';
-import { AGENT_SERVICES } from '../../lib/identity/guard-rails';
+import { AgentIdentity, AgentRuntime } from '../../lib';
+import { AGENT_SERVICES, PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { agentRoleId, rolePolicies, simulate, RolePolicies } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 import { matchingActions } from '../../lib/shared/iam-catalog';
@@ -9,12 +9,12 @@ import { matchingActions } from '../../lib/shared/iam-catalog';
 const ACCOUNT = '111111111111';
 const ROLE_ARN = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
-/** An agent that was (wrongly) granted everything, so only the guard rails can stop it. */
+/** An agent that was (wrongly) granted everything, so only the permissions guardrails can stop it. */
 function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): RolePolicies {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     ...options,
   });
@@ -26,7 +26,7 @@ function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): Role
 /** Actions below of services outside the agents' ceiling: the boundary refuses them (implicitly). */
 const BEYOND_CEILING = ['lambda:UpdateFunctionCode', 'ssm:SendCommand'];
 
-describe('guard rails (simulated the way IAM evaluates them)', () => {
+describe('permissions guardrails (simulated the way IAM evaluates them)', () => {
   test('the actions taken as beyond the ceiling are of services outside it', () => {
     for (const a of BEYOND_CEILING) expect(AGENT_SERVICES).not.toContain(a.split(':')[0]);
   });
@@ -100,7 +100,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
   test.each(denied)('an agent that %s is denied', async (_what, action, resource, context) => {
     // WHEN the request is evaluated against identity policies + boundary
     const decision = await simulate(withBoundary, { action, resource, context });
-    // THEN a guard rail denies it explicitly, or (a service outside the agents' ceiling) the boundary refuses it
+    // THEN a permissions guardrail denies it explicitly, or (a service outside the agents' ceiling) the boundary refuses it
     const withinCeiling = !BEYOND_CEILING.includes(action);
     expect(decision).toBe(withinCeiling ? 'ExplicitlyDenied' : 'ImplicitlyDenied');
   });
@@ -132,7 +132,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
 
   test('an agent granted nothing is denied even what the boundary would allow', async () => {
     const { stack } = newStack();
-    new AgentIdentity(stack, 'Plain', { agentName: 'plain', runtime: AgentRuntime.lambda() });
+    new AgentIdentity(stack, 'Plain', { agentName: 'plain', runtime: AgentRuntime.lambdaFunction() });
     const template = Template.fromStack(stack).toJSON();
     const role = rolePolicies(template, agentRoleId(template, 'plain'));
     expect(await simulate(role, { action: 's3:GetObject', resource: 'arn:aws:s3:::data/x' })).toBe(
@@ -140,8 +140,8 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     );
   });
 
-  test('every guard rail names actions that exist (a typo would silently deny nothing)', () => {
-    for (const rail of GUARD_RAILS) {
+  test('every permissions guardrail names actions that exist (a typo would silently deny nothing)', () => {
+    for (const rail of PERMISSIONS_GUARDRAILS) {
       for (const action of rail.actions) {
         if (action === '*') continue; // DenyRevokedAgents denies every action of a revoked agent
         expect({ action, matches: matchingActions(action).length > 0 }).toEqual({ action, matches: true });
