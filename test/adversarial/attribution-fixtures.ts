@@ -1,7 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AgentIdentity, AgentRuntime, DataClassification, DataTags } from '../../lib';
-import { AgentEntitlementRecord, EntitlementReportJson, buildEntitlementReport } from '../../lib/report/report-format';
+import {
+  AgentEntitlementRecord,
+  EntitlementReportJson,
+  buildEntitlementReport,
+} from '../../lib/report/report-format';
 import { ENV, check } from '../checks/fixtures';
 
 /** An app with a tenant agent `acme-triage` (tenant acme) and a bucket of tenant globex, in stack Agents. */
