@@ -96,7 +96,7 @@ function tenantStores(stack: Stack): TenantStores[] {
 function libraryAgent(stack: Stack, n: number, t: TenantStores): void {
   const agent = new AgentIdentity(stack, `Agent${n}`, {
     agentName: `agent-${n}`,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: t.tenant,
     owner: 'platform@example.com',
   });

@@ -89,7 +89,7 @@ export class ReferenceStack extends Stack {
 
       const triage = new AgentIdentity(this, `${capitalize(tenant)}Triage`, {
         agentName: `${tenant}-email-triage`,
-        runtime: AgentRuntime.lambda(),
+        runtime: AgentRuntime.lambdaFunction(),
         tenant,
         clearance,
         owner: 'support-platform@example.com',

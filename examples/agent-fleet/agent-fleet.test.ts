@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AGENTS_PER_SHARED_POLICY, readManifestFile, shardOf } from '../../lib';
+import { AgentGrantSharing, readManifestFile, shardOf } from '../../lib';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
 import { withImports } from '../../test/helpers/resolve';
 import { resourcesOfType, sharedGrantPolicies } from '../../test/helpers/templates';
@@ -94,7 +94,7 @@ describe('example: agent-fleet', () => {
     }
     for (const template of fleetTemplates) {
       expect(resourcesOfType(template, 'AWS::IAM::Role').length).toBeGreaterThanOrEqual(
-        3 * AGENTS_PER_SHARED_POLICY,
+        3 * AgentGrantSharing.AGENTS_PER_SHARED_POLICY,
       );
     }
   });

@@ -10,7 +10,7 @@ import {
   DataClassification,
   DataStore,
   DataTags,
-  classificationsAtOrBelow,
+  DataClassificationLadder,
 } from '../../lib';
 import { addExampleChecks } from '../_shared/example-checks';
 import { EXAMPLE_ENV } from '../_shared/example-env';
@@ -47,7 +47,7 @@ export function buildApp(app: App): Stack[] {
 
   const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
     agentName: 'complaint-orchestrator',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     clearance,
     owner: 'customer-care@example.com',
     auditTrail: trail,
@@ -84,7 +84,9 @@ function grantTaggedRecord(worker: AgentIdentity, table: dynamodb.Table): iam.Gr
       'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`\${aws:PrincipalTag/${RECORD_TAG}}`] },
       Null: { 'dynamodb:LeadingKeys': 'false', [`aws:ResourceTag/${AgentTagKeys.TENANT}`]: 'true' },
       StringEquals: {
-        [`aws:ResourceTag/${AgentTagKeys.CLASSIFICATION}`]: classificationsAtOrBelow(worker.clearance),
+        [`aws:ResourceTag/${AgentTagKeys.CLASSIFICATION}`]: DataClassificationLadder.atOrBelow(
+          worker.clearance,
+        ),
       },
     },
   });

@@ -44,7 +44,7 @@ export function addUserDelegatedResolver(stack: Stack, auditTrail: IAgentAuditTr
   });
   const resolver = new AgentIdentity(stack, 'Resolver', {
     agentName: RESOLVER_NAME,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     clearance: DataClassification.CONFIDENTIAL,
     owner: 'customer-care@example.com',
     auditTrail,

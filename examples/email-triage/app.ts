@@ -41,7 +41,7 @@ export function buildApp(app: App): Stack[] {
 
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     clearance: DataClassification.CONFIDENTIAL,
     owner: 'support-platform@example.com',
     auditTrail: trail,

@@ -61,7 +61,7 @@ export class LendingModelStack extends Stack {
     });
     this.approver = new AgentIdentity(this, 'Approver', {
       agentName: AGENTS.approver,
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner: 'model-risk-management@example.com',
       auditTrail: trail,
     });

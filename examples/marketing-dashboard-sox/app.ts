@@ -67,7 +67,7 @@ export class MarketingDashboardStack extends Stack {
     const agent = (cid: string, agentName: string, runtime: AgentRuntime) =>
       new AgentIdentity(this, cid, { agentName, runtime, owner: OWNERS[agentName], auditTrail: this.trail });
     this.insights = agent('Insights', 'marketing-insights', AgentRuntime.ecsTask());
-    this.narrator = agent('Narrator', 'marketing-dashboard-narrator', AgentRuntime.lambda());
+    this.narrator = agent('Narrator', 'marketing-dashboard-narrator', AgentRuntime.lambdaFunction());
 
     this.insights.grantData(DataStore.dynamoDbTable(this.metrics), DataAccess.READ);
     const model = BedrockModel.inferenceProfile(MODEL_PROFILE);

@@ -51,7 +51,7 @@ export function buildApp(app: App): Stack[] {
   // Another agent of the account, with its own grant of the same foundation model.
   const copilot = new AgentIdentity(stack, 'MarketingCopilot', {
     agentName: 'marketing-copilot',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner: 'marketing-tech@example.com',
     auditTrail: trail,
   });

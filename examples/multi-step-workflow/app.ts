@@ -27,7 +27,7 @@ export function buildApp(app: App): Stack[] {
   const step = (id: string, agentName: string) =>
     new AgentIdentity(stack, id, {
       agentName,
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner,
       auditTrail: trail,
     });
@@ -52,7 +52,7 @@ export function buildApp(app: App): Stack[] {
   const translator = step('Translate', 'ticket-translator');
   new AgentSecret(stack, 'TranslationApiKey', {
     readers: [translator],
-    rotation: SecretRotation.lambda(translationKeyRotation(stack), { every: Duration.days(30) }),
+    rotation: SecretRotation.lambdaFunction(translationKeyRotation(stack), { every: Duration.days(30) }),
     description: 'API key of the external translation provider',
   });
 

@@ -37,7 +37,7 @@ export function buildApp(app: App): Stack {
   // the calling user only through that user's JWT, and gets the user's delegated CRM token.
   const assistant = new AgentIdentity(stack, 'Assistant', {
     agentName: 'support-assistant',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner: 'support-platform@example.com',
     auditTrail: trail,
     workloadIdentity: AgentWorkloadIdentity.create({

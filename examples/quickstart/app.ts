@@ -25,7 +25,7 @@ export function buildApp(app: App): Stack {
   // The agent: a role only Lambda of this account may assume, tagged for ABAC, under the guard rails.
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.CONFIDENTIAL,
     owner: 'support-platform@example.com',

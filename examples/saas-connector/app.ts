@@ -38,7 +38,7 @@ export function buildApp(app: App): Stack[] {
 
   const agent = new AgentIdentity(stack, 'InvoiceSync', {
     agentName: AGENT_NAME,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'finance-platform@example.com',
     auditTrail: trail,

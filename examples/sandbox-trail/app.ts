@@ -19,7 +19,7 @@ export function buildApp(app: App): Stack {
   const trail = new AgentAuditTrail(dev, 'Audit', { sandbox: true });
   const triage = new AgentIdentity(dev, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner: 'support-platform@example.com',
     auditTrail: trail,
   });

@@ -22,7 +22,7 @@ export function buildApp(app: App): Stack {
   // Lambda: the function runs as the agent and may write its own log group, no other.
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner,
     auditTrail: trail,
   });
@@ -56,7 +56,7 @@ export function buildApp(app: App): Stack {
   // EKS: pods of the namespace and service account the agent trusts, in one cluster.
   const researcher = new AgentIdentity(stack, 'Researcher', {
     agentName: 'researcher',
-    runtime: AgentRuntime.eksPodIdentity({ namespace: 'research', serviceAccount: 'researcher' }),
+    runtime: AgentRuntime.eksPodIdentity({ kubernetesNamespace: 'research', serviceAccount: 'researcher' }),
     owner,
     auditTrail: trail,
   });

@@ -85,7 +85,7 @@ describe('example: wire-to-compute', () => {
       const s = new Stack(bare, 'Bare', { env: { account: ACCOUNT, region: REGION } });
       const agent = new AgentIdentity(s, 'Agent', {
         agentName: 'bare',
-        runtime: AgentRuntime.lambda(),
+        runtime: AgentRuntime.lambdaFunction(),
         owner: 'o@example.com',
       });
       new lambda.Function(s, 'Fn', {
@@ -155,7 +155,10 @@ describe('example: wire-to-compute', () => {
 
     test('an ECS binding for a Lambda agent', () => {
       const { s } = fresh();
-      const agent = new AgentIdentity(s, 'Worker', { agentName: 'worker', runtime: AgentRuntime.lambda() });
+      const agent = new AgentIdentity(s, 'Worker', {
+        agentName: 'worker',
+        runtime: AgentRuntime.lambdaFunction(),
+      });
       const task = new ecs.FargateTaskDefinition(s, 'Task', { taskRole: agent.role });
       expect(() => AgentCompute.ecsTaskDefinition(agent, task)).toThrow(
         /Errors\/Task: agent "worker" .* runs on lambda .* by an ECS task definition; create the agent with runtime: AgentRuntime\.ecsTask\(\)/,
@@ -173,7 +176,10 @@ describe('example: wire-to-compute', () => {
 
     test('a function that runs as another role', () => {
       const { s, fnProps } = fresh();
-      const agent = new AgentIdentity(s, 'Worker', { agentName: 'worker', runtime: AgentRuntime.lambda() });
+      const agent = new AgentIdentity(s, 'Worker', {
+        agentName: 'worker',
+        runtime: AgentRuntime.lambdaFunction(),
+      });
       const fn = new lambda.Function(s, 'Fn', fnProps());
       expect(() => AgentCompute.lambdaFunction(agent, fn)).toThrow(
         /Errors\/Fn: runs as "Errors\/Fn\/ServiceRole", not as agent "worker"; create it with role: agent\.role/,
@@ -196,7 +202,11 @@ describe('example: wire-to-compute', () => {
       const { s } = fresh();
       const agent = new AgentIdentity(s, 'Worker', {
         agentName: 'worker',
-        runtime: AgentRuntime.eksPodIdentity({ namespace: 'ns', serviceAccount: 'sa', clusterName: 'prod' }),
+        runtime: AgentRuntime.eksPodIdentity({
+          kubernetesNamespace: 'ns',
+          serviceAccount: 'sa',
+          clusterName: 'prod',
+        }),
       });
       expect(() => AgentCompute.eksPodIdentity(s, 'Pods', agent, { clusterName: 'dev' })).toThrow(
         /clusterName "dev" is not the cluster "prod" agent "worker" trusts/,
@@ -206,7 +216,10 @@ describe('example: wire-to-compute', () => {
 
   test('a traced function gets X-Ray only, with the reason for its "*" recorded', () => {
     const s = new Stack(new App(), 'Traced', { env: { account: ACCOUNT, region: REGION } });
-    const agent = new AgentIdentity(s, 'Worker', { agentName: 'worker', runtime: AgentRuntime.lambda() });
+    const agent = new AgentIdentity(s, 'Worker', {
+      agentName: 'worker',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     const fn = new lambda.Function(s, 'Fn', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',

@@ -29,6 +29,7 @@ import {
 import { AgentRevocation } from '../operations/agent-revocation';
 import { AgentAnomalyAlarms, AgentAnomalyDetection } from '../operations/agent-anomaly-detection';
 import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
+import { ALARM_TOPIC_PROTECTED_ACTIONS, AUDIT_BUCKET_PROTECTED_ACTIONS } from './private/protected-actions';
 
 /** Properties of an `AgentAuditTrail`. */
 export interface AgentAuditTrailProps {
@@ -84,38 +85,6 @@ const ALARM_NAME = /^[A-Za-z0-9-]{1,48}$/;
 const SERVER_ACCESS_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
 /** Object Lock allows at most 100 years of default retention. */
 const MAX_RETENTION_DAYS = 36500;
-
-/** What agents must never do to a bucket that holds audit logs (explicit deny in its bucket policy). */
-export const AUDIT_BUCKET_PROTECTED_ACTIONS: readonly string[] = [
-  's3:DeleteObject*',
-  's3:PutObject',
-  's3:PutObjectAcl',
-  's3:PutObjectRetention',
-  's3:PutObjectLegalHold',
-  's3:BypassGovernanceRetention',
-  's3:DeleteBucket',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  's3:PutLifecycleConfiguration',
-  's3:PutBucketVersioning',
-  's3:PutBucketObjectLockConfiguration',
-  's3:PutEncryptionConfiguration',
-  's3:PutBucketLogging',
-  's3:PutBucketAcl',
-  's3:PutBucketOwnershipControls',
-  's3:PutBucketPublicAccessBlock',
-  's3:PutBucketNotification',
-  's3:PutReplicationConfiguration',
-];
-
-/** What agents must never do to the alarm topic (explicit deny in its topic policy). */
-export const ALARM_TOPIC_PROTECTED_ACTIONS: readonly string[] = [
-  'sns:DeleteTopic',
-  'sns:SetTopicAttributes',
-  'sns:AddPermission',
-  'sns:RemovePermission',
-  'sns:PutDataProtectionPolicy',
-];
 
 /**
  * A tamper-evident record of what every agent did: a multi-region CloudTrail trail encrypted with

@@ -1,2 +1,3 @@
-export * from './agent-audit-trail';
-export * from './audit-object-lock-mode';
+export { AgentAuditTrail } from './agent-audit-trail';
+export type { AgentAuditTrailProps } from './agent-audit-trail';
+export { AuditObjectLockMode } from './audit-object-lock-mode';

@@ -300,7 +300,9 @@ const RULES: readonly RuleSpec[] = [
  */
 export class AgentIdentityChecks extends NagPack {
   /** Every rule id of the pack, e.g. `AgentIdentity-NoWildcardActions`. */
-  public static readonly RULE_IDS: readonly string[] = RULES.map((r) => `${PACK_NAME}-${r.name}`);
+  public static readonly RULE_IDS: string[] = Object.freeze(
+    RULES.map((r) => `${PACK_NAME}-${r.name}`),
+  ) as string[];
 
   /** The id, level, and wording of every rule (what RULES.md documents). */
   public static describeRules(): AgentIdentityRuleInfo[] {
@@ -313,7 +315,7 @@ export class AgentIdentityChecks extends NagPack {
   }
 
   public readonly name = PACK_NAME;
-  public override readonly ruleIds: string[] = [...AgentIdentityChecks.RULE_IDS];
+  public override readonly ruleIds?: string[] = [...AgentIdentityChecks.RULE_IDS];
 
   private readonly maxSessionDurationSeconds: number;
   private readonly maxSecretRotationDays: number;

@@ -1,1 +1,2 @@
-export * from './agent-identity-checks';
+export { AgentIdentityChecks } from './agent-identity-checks';
+export type { AgentIdentityChecksProps, AgentIdentityRuleInfo } from './agent-identity-checks';

@@ -53,7 +53,7 @@ export class AgentCompute {
    * With tracing on, aws-cdk-lib adds `xray:PutTraceSegments` / `xray:PutTelemetryRecords`
    * (X-Ray has no resource-level permissions); the binding records why `*` is there.
    *
-   * Fails when the agent's runtime is not `AgentRuntime.lambda()` or the function runs as
+   * Fails when the agent's runtime is not `AgentRuntime.lambdaFunction()` or the function runs as
    * another role. Never use `AWSLambdaBasicExecutionRole`: it writes to every log group.
    */
   public static lambdaFunction(
@@ -61,7 +61,7 @@ export class AgentCompute {
     fn: lambda.Function,
     options: AgentLambdaBindingOptions = {},
   ): AgentLambdaBinding {
-    requireRuntime(fn, agent, 'lambda', 'a Lambda function', 'AgentRuntime.lambda()');
+    requireRuntime(fn, agent, 'lambda', 'a Lambda function', 'AgentRuntime.lambdaFunction()');
     requireSameRole(fn, agent, fn.role, 'role');
     const cfn = fn.node.defaultChild as lambda.CfnFunction;
     const stack = Stack.of(fn);
@@ -152,7 +152,7 @@ export class AgentCompute {
       agent,
       'eks-pod-identity',
       'an EKS pod identity association',
-      'AgentRuntime.eksPodIdentity({ namespace, serviceAccount })',
+      'AgentRuntime.eksPodIdentity({ kubernetesNamespace, serviceAccount })',
     );
     const trust = eksTrustOf(agent);
     const clusterName = options?.clusterName;

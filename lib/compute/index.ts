@@ -1,1 +1,6 @@
-export * from './agent-compute';
+export { AgentCompute } from './agent-compute';
+export type {
+  AgentEksPodIdentityOptions,
+  AgentLambdaBinding,
+  AgentLambdaBindingOptions,
+} from './agent-compute';

@@ -82,7 +82,7 @@ export abstract class CredentialProvider implements IAgentCredentialProvider {
     if (typeof providerArn !== 'string' || (!Token.isUnresolved(providerArn) && /[*?]/.test(providerArn))) {
       failAt(agent, `grantCredentials needs one provider with an exact ARN, got ${show(providerArn)}`);
     }
-    const scopes = this.validateScopes(agent, options?.scopes, identity.actsForUsers === true);
+    const scopes = this.validateScopes(agent, identity.actsForUsers === true, options?.scopes);
     const vault = iam.Grant.addToPrincipal({
       grantee: agent,
       actions: this.actions(),
@@ -141,8 +141,8 @@ export abstract class CredentialProvider implements IAgentCredentialProvider {
   }
   protected abstract validateScopes(
     agent: IAgentIdentity,
-    scopes: string[] | undefined,
     actsForUsers: boolean,
+    scopes?: string[],
   ): string[];
 }
 
@@ -172,11 +172,7 @@ class OAuth2Provider extends CredentialProvider {
     return this.oauthFlow.value;
   }
 
-  protected validateScopes(
-    agent: IAgentIdentity,
-    scopes: string[] | undefined,
-    actsForUsers: boolean,
-  ): string[] {
+  protected validateScopes(agent: IAgentIdentity, actsForUsers: boolean, scopes?: string[]): string[] {
     if (!(this.oauthFlow instanceof OAuth2Flow)) {
       failAt(
         agent,
@@ -213,7 +209,7 @@ class ApiKeyProvider extends CredentialProvider {
     return this.provider.node.path;
   }
 
-  protected validateScopes(agent: IAgentIdentity, scopes: string[] | undefined): string[] {
+  protected validateScopes(agent: IAgentIdentity, _actsForUsers: boolean, scopes?: string[]): string[] {
     if (scopes !== undefined) {
       failAt(agent, `an API-key provider has no scopes, got ${show(scopes)}; leave scopes out`);
     }

@@ -1,7 +1,8 @@
 import { Annotations, Aspects, IAspect, Resource, Tags, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { DataClassification, classificationRank } from '../identity/data-classification';
+import { DataClassification } from '../identity/data-classification';
+import { classificationRank } from '../identity/private/classification-ladder';
 import { failAt, show, unresolvedTenantMessage } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagValue } from '../shared/tag-values';

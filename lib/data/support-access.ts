@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DataClassification, classificationRank } from '../identity/data-classification';
+import { DataClassification } from '../identity/data-classification';
+import { classificationRank } from '../identity/private/classification-ladder';
 import { failAt, show } from '../shared/errors';
 import { DataStore } from './data-store';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';

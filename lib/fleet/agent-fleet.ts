@@ -202,7 +202,10 @@ export function shardOf(name: string, stacks: number): number {
 
 function runtimeOf(entry: ManifestAgent): AgentRuntime {
   const runtime = entry.runtime;
-  if (typeof runtime !== 'string') return AgentRuntime.eksPodIdentity(runtime.eksPodIdentity);
+  if (typeof runtime !== 'string') {
+    const { namespace, serviceAccount } = runtime.eksPodIdentity;
+    return AgentRuntime.eksPodIdentity({ kubernetesNamespace: namespace, serviceAccount });
+  }
   switch (runtime) {
     case 'ecs-task':
       return AgentRuntime.ecsTask();
@@ -211,7 +214,7 @@ function runtimeOf(entry: ManifestAgent): AgentRuntime {
     case 'bedrock-agent':
       return AgentRuntime.bedrockAgent();
     default:
-      return AgentRuntime.lambda();
+      return AgentRuntime.lambdaFunction();
   }
 }
 

@@ -8,11 +8,11 @@ import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import {
   AGENT_RUNTIME_ACTIONS,
   AGENT_SERVICES,
-  GUARD_RAILS,
-  GUARD_RAIL_POLICIES,
-  GUARD_RAIL_POLICIES_WITHIN_CEILING,
-  guardRailStatement,
-} from './guard-rails';
+  PERMISSIONS_GUARDRAILS,
+  PERMISSIONS_GUARDRAIL_POLICIES,
+  PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING,
+  permissionsGuardrailStatement,
+} from './private/permissions-guardrails';
 
 const BOUNDARY_ID = 'AgentBoundary';
 const CEILING_REASON =
@@ -44,8 +44,8 @@ export class AgentBoundary extends Construct {
 
   /** The managed policy used as the permissions boundary of every agent role. */
   public readonly boundary: iam.ManagedPolicy;
-  /** The managed policy of guard rails every agent role carries. */
-  public readonly guardRails: iam.ManagedPolicy;
+  /** The managed policy of permissions guardrails every agent role carries. */
+  public readonly permissionsGuardrails: iam.ManagedPolicy;
   private beyondCeiling?: iam.ManagedPolicy[];
   private readonly ceiling = new iam.PolicyStatement({
     sid: 'Ceiling',
@@ -59,7 +59,10 @@ export class AgentBoundary extends Construct {
     super(scope, id);
     this.boundary = new iam.ManagedPolicy(this, 'Boundary', {
       description: 'cdk-agent-identity: permissions boundary shared by the AI agents of this stack',
-      statements: [this.ceiling, ...GUARD_RAILS.filter((r) => !r.beyondCeiling).map(guardRailStatement)],
+      statements: [
+        this.ceiling,
+        ...PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling).map(permissionsGuardrailStatement),
+      ],
     });
     const ceiling = CEILING_REASON;
     acknowledgeFindings(this.boundary, {
@@ -70,11 +73,19 @@ export class AgentBoundary extends Construct {
     acknowledgeControlTowerFindings(this.boundary, {
       iam_managed_policy_no_statements_with_full_access_check: ceiling,
     });
-    const within = this.policies(0, GUARD_RAIL_POLICIES_WITHIN_CEILING);
+    const within = this.policies(0, PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING);
     if (within.length !== 1) {
       throw new Error('the guard rails within the ceiling must fit one managed policy');
     }
-    this.guardRails = within[0];
+    this.permissionsGuardrails = within[0];
+  }
+
+  /**
+   * The managed policy of permissions guardrails every agent role carries.
+   * @deprecated use `permissionsGuardrails`
+   */
+  public get guardRails(): iam.ManagedPolicy {
+    return this.permissionsGuardrails;
   }
 
   /**
@@ -82,19 +93,19 @@ export class AgentBoundary extends Construct {
    * through on every role; for a role without the boundary also the rails beyond the ceiling
    * (created on first use, so a stack whose agents all keep the boundary has none of them).
    */
-  public guardRailPoliciesFor(role: iam.IRole, bounded: boolean): iam.ManagedPolicy[] {
+  public permissionsGuardrailPoliciesFor(role: iam.IRole, bounded: boolean): iam.ManagedPolicy[] {
     if (bounded && this.addedServices.length === 0) {
       this.boundedRoles.push(role);
-      return [this.guardRails];
+      return [this.permissionsGuardrails];
     }
-    return [this.guardRails, ...this.beyondCeilingPolicies()];
+    return [this.permissionsGuardrails, ...this.beyondCeilingPolicies()];
   }
 
   /** How many guard-rail policies a role carries (for the managed-policy limit of a role). */
-  public guardRailPolicyCount(bounded: boolean): number {
+  public permissionsGuardrailPolicyCount(bounded: boolean): number {
     return bounded && this.addedServices.length === 0
       ? 1
-      : 1 + (GUARD_RAIL_POLICIES.length - GUARD_RAIL_POLICIES_WITHIN_CEILING);
+      : 1 + (PERMISSIONS_GUARDRAIL_POLICIES.length - PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING);
   }
 
   /**
@@ -122,7 +133,10 @@ export class AgentBoundary extends Construct {
   }
 
   private beyondCeilingPolicies(): iam.ManagedPolicy[] {
-    this.beyondCeiling ??= this.policies(GUARD_RAIL_POLICIES_WITHIN_CEILING, GUARD_RAIL_POLICIES.length);
+    this.beyondCeiling ??= this.policies(
+      PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING,
+      PERMISSIONS_GUARDRAIL_POLICIES.length,
+    );
     return this.beyondCeiling;
   }
 
@@ -132,14 +146,14 @@ export class AgentBoundary extends Construct {
   }
 
   private policies(from: number, to: number): iam.ManagedPolicy[] {
-    return GUARD_RAIL_POLICIES.slice(from, to).map(
+    return PERMISSIONS_GUARDRAIL_POLICIES.slice(from, to).map(
       (rails, k) =>
         new iam.ManagedPolicy(this, from + k === 0 ? 'GuardRails' : `GuardRails${from + k + 1}`, {
           description:
             from + k === 0
               ? 'cdk-agent-identity: explicit denies every AI agent of this stack carries'
               : `cdk-agent-identity: explicit denies beyond the boundary's ceiling, for AI agents of this stack without the boundary (part ${from + k})`,
-          statements: rails.map(guardRailStatement),
+          statements: rails.map(permissionsGuardrailStatement),
         }),
     );
   }

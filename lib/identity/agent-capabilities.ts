@@ -79,7 +79,7 @@ export interface AgentModelGrantOptions {
 /** A model an agent can be granted to invoke (implemented by `BedrockModel`). */
 export interface IAgentModel {
   /** Grants `agent` invocation of this model and returns the grant. */
-  grantInvokeToAgent(agent: IAgentIdentity, options: AgentModelGrantOptions): iam.Grant;
+  grantInvokeToAgent(agent: IAgentIdentity, options?: AgentModelGrantOptions): iam.Grant;
 }
 
 /** A guardrail pinned on an agent's model invocations (implemented by `GuardrailPin`). */

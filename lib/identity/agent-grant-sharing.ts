@@ -8,17 +8,14 @@ import {
   acknowledgementsRecordedOn,
   wildcardAcknowledgementsOn,
 } from '../shared/nag-acknowledgements';
-import { MANAGED_POLICY_BUDGET, type AgentAccessPolicy, type MeasuredGrants } from './agent-access-policy';
+import {
+  MANAGED_POLICY_BUDGET,
+  type AgentAccessPolicy,
+  type MeasuredGrants,
+} from './private/agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 
 const SHARING_ID = 'AgentSharedGrants';
-
-/**
- * Agents a stack must hold for each policy shared between them: the IAM resources of a stack's
- * agents — their roles, the AgentBoundary pair and the shared policies — stay at or below
- * 1 + 1/AGENTS_PER_SHARED_POLICY (1.05) per agent.
- */
-export const AGENTS_PER_SHARED_POLICY = 20;
 
 /**
  * Decides, once per stack, where each agent's grants are written.
@@ -42,6 +39,13 @@ export const AGENTS_PER_SHARED_POLICY = 20;
  * construct id is derived from its content, so unchanged groups keep their policy.
  */
 export class AgentGrantSharing extends Construct implements IAspect {
+  /**
+   * Agents a stack must hold for each policy shared between them: the IAM resources of a stack's
+   * agents — their roles, the AgentBoundary pair and the shared policies — stay at or below
+   * 1 + 1/AGENTS_PER_SHARED_POLICY (1.05) per agent.
+   */
+  public static readonly AGENTS_PER_SHARED_POLICY = 20;
+
   /** The stack's grant sharing, created with its first agent. */
   public static of(scope: IConstruct): AgentGrantSharing {
     const stack = Stack.of(scope);
@@ -58,8 +62,11 @@ export class AgentGrantSharing extends Construct implements IAspect {
     Aspects.of(this).add(this);
   }
 
-  /** Registers an agent's grants to be packed with the stack's other agents. */
-  public register(policy: AgentAccessPolicy): void {
+  /**
+   * Registers an agent's grants to be packed with the stack's other agents.
+   * @internal
+   */
+  public _register(policy: AgentAccessPolicy): void {
     // an agent created after packing keeps its grants inline, unpacked
     if (!this.packed) this.members.push(policy);
   }
@@ -98,7 +105,7 @@ export class AgentGrantSharing extends Construct implements IAspect {
  * largest saving first, no more than the stack's budget of one per 20 agents, less `reserved`.
  */
 function chooseShared(measured: (MeasuredGrants | undefined)[], reserved: number): Set<string> {
-  const budget = Math.floor(measured.length / AGENTS_PER_SHARED_POLICY) - reserved;
+  const budget = Math.floor(measured.length / AgentGrantSharing.AGENTS_PER_SHARED_POLICY) - reserved;
   if (budget <= 0) return new Set();
   const counts = new Map<string, number>();
   for (const m of measured) {

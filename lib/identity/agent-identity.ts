@@ -18,10 +18,11 @@ import {
   IAgentWorkloadIdentity,
   IDataAccess,
 } from './agent-capabilities';
-import { AgentAccessPolicy } from './agent-access-policy';
+import { AgentAccessPolicy } from './private/agent-access-policy';
 import { AgentBoundary } from './agent-boundary';
 import { AgentRuntime } from './agent-runtime';
-import { DataClassification, classificationRank } from './data-classification';
+import { DataClassification } from './data-classification';
+import { classificationRank } from './private/classification-ladder';
 import { WebIdentityTokenOptions, grantWebIdentityTokenTo } from './web-identity-token';
 
 /** Properties of an `AgentIdentity`. */
@@ -106,7 +107,7 @@ const registries = new WeakMap<IConstruct, Map<string, string>>();
  */
 export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly agentName: string;
-  public readonly role: iam.Role;
+  public readonly role: iam.IRole;
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly tenant?: string;
@@ -133,7 +134,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     if (!props.runtime || typeof props.runtime.bind !== 'function') {
       failAt(
         this,
-        'runtime is required; choose one of AgentRuntime.lambda(), ecsTask(), eksPodIdentity(...), ...',
+        'runtime is required; choose one of AgentRuntime.lambdaFunction(), ecsTask(), eksPodIdentity(...), ...',
       );
     }
 
@@ -147,7 +148,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     const guardRails = AgentBoundary.of(this);
     this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
 
-    this.role = new iam.Role(this, 'Role', {
+    const role = new iam.Role(this, 'Role', {
       assumedBy: runtime.assumedBy,
       roleName: props.roleName,
       description: props.description ?? `AI agent ${this.agentName}`,
@@ -156,9 +157,13 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
         maxSessionDuration.toSeconds() === MIN_SESSION.toSeconds() ? undefined : maxSessionDuration,
       permissionsBoundary: this.permissionsBoundary,
     });
-    for (const policy of guardRails.guardRailPoliciesFor(this.role, this.permissionsBoundary !== undefined))
+    this.role = role;
+    for (const policy of guardRails.permissionsGuardrailPoliciesFor(
+      this.role,
+      this.permissionsBoundary !== undefined,
+    ))
       this.role.addManagedPolicy(policy);
-    this.accessPolicy = new AgentAccessPolicy(this, this.role);
+    this.accessPolicy = new AgentAccessPolicy(this, role);
     acknowledgeFindings(this.role, {
       'NIST.800.53.R5-IAMNoInlinePolicy':
         'deliberate: every grant of this agent lives in one inline policy bound to its role, so the grants cannot be ' +
@@ -168,7 +173,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     });
     this.roleArn = this.role.roleArn;
     this.roleName = this.role.roleName;
-    this.grantPrincipal = new InlinePolicyPrincipal(this.role, this.accessPolicy);
+    this.grantPrincipal = new InlinePolicyPrincipal(role, this.accessPolicy);
     this.node.defaultChild = this.role.node.defaultChild;
 
     // Set on the L1 directly (not through the Tags aspect) so the principal tags exist before
@@ -184,7 +189,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       if (value !== undefined) tags.setTag(key, value, PRINCIPAL_TAG_PRIORITY);
     // ai:owner is left out: an ancestor may add or change who answers for the agent (RequiredTags judges it)
     const fenced = principalTags.filter(([key]) => key !== AgentTagKeys.OWNER);
-    this.node.addValidation({ validate: () => principalTagErrors(this.role, fenced) });
+    this.node.addValidation({ validate: () => principalTagErrors(role, fenced) });
 
     props.runtime.onRoleCreated(this, this.role);
     props.auditTrail?.recordAgent(this);

@@ -6,7 +6,7 @@ import { acknowledgeFindings } from '../shared/nag-acknowledgements';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { validateTagKey } from '../shared/tag-values';
 import type { IAgentIdentity } from './agent-capabilities';
-import { classificationRank } from './data-classification';
+import { classificationRank } from './private/classification-ladder';
 
 /** What a runtime contributes to an agent role. */
 export interface AgentRuntimeConfig {
@@ -24,7 +24,7 @@ export interface AgentRuntimeConfig {
 /** Options for `AgentRuntime.eksPodIdentity`. */
 export interface EksPodIdentityOptions {
   /** Kubernetes namespace of the pods that may assume the role. */
-  readonly namespace: string;
+  readonly kubernetesNamespace: string;
   /** Kubernetes service account of the pods that may assume the role. */
   readonly serviceAccount: string;
   /**
@@ -34,18 +34,18 @@ export interface EksPodIdentityOptions {
   readonly clusterName?: string;
 }
 
-/** Options for `AgentRuntime.githubActions`. Give exactly one of `ref` and `environment`. */
+/** Options for `AgentRuntime.githubActions`. Give exactly one of `gitRef` and `environment`. */
 export interface GitHubActionsOptions {
   /** Repository as `owner/name`. */
   readonly repo: string;
   /**
-   * Git ref the workflow must run on, e.g. `refs/heads/main`.
+   * Git ref the workflow must run on, e.g. `refs/heads/main` (the `ref:` part of the token's `sub`).
    * @default - none; then `environment` is required
    */
-  readonly ref?: string;
+  readonly gitRef?: string;
   /**
    * GitHub deployment environment the job must run in, e.g. `production`.
-   * @default - none; then `ref` is required
+   * @default - none; then `gitRef` is required
    */
   readonly environment?: string;
   /**
@@ -102,7 +102,7 @@ const ROLE_CHAINING_LIMIT = Duration.hours(1);
  */
 export abstract class AgentRuntime {
   /** An AWS Lambda function in this account. */
-  public static lambda(): AgentRuntime {
+  public static lambdaFunction(): AgentRuntime {
     return new ServiceRuntime('lambda', 'lambda.amazonaws.com', () => undefined);
   }
 
@@ -189,8 +189,13 @@ class EksPodIdentityRuntime extends AgentRuntime {
   }
 
   public bind(scope: Construct): AgentRuntimeConfig {
-    const { namespace, serviceAccount, clusterName } = this.options;
-    requireLiteralName(scope, 'eksPodIdentity namespace', namespace, /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    const { kubernetesNamespace: namespace, serviceAccount, clusterName } = this.options;
+    requireLiteralName(
+      scope,
+      'eksPodIdentity kubernetesNamespace',
+      namespace,
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    );
     requireLiteralName(
       scope,
       'eksPodIdentity serviceAccount',
@@ -224,12 +229,12 @@ class GitHubActionsRuntime extends AgentRuntime {
   }
 
   public bind(scope: Construct): AgentRuntimeConfig {
-    const { repo, ref, environment, provider } = this.options;
+    const { repo, gitRef: ref, environment, provider } = this.options;
     requireLiteralName(scope, 'githubActions repo', repo, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
     if ((ref === undefined) === (environment === undefined)) {
       failAt(
         scope,
-        `githubActions needs exactly one of ref or environment (got ${show({ ref, environment })}); pin the workflow to one ref like 'refs/heads/main' or one environment like 'production'`,
+        `githubActions needs exactly one of gitRef or environment (got ${show({ gitRef: ref, environment })}); pin the workflow to one ref like 'refs/heads/main' or one environment like 'production'`,
       );
     }
     const pin = ref !== undefined ? `ref:${ref}` : `environment:${environment}`;
@@ -237,13 +242,13 @@ class GitHubActionsRuntime extends AgentRuntime {
     if (Token.isUnresolved(pinned) || /[*?]/.test(pinned) || pinned.length === 0) {
       failAt(
         scope,
-        `githubActions ${ref !== undefined ? 'ref' : 'environment'} ${show(pinned)} must be one literal value without wildcards; a wildcard sub lets any branch or environment act as this agent`,
+        `githubActions ${ref !== undefined ? 'gitRef' : 'environment'} ${show(pinned)} must be one literal value without wildcards; a wildcard sub lets any branch or environment act as this agent`,
       );
     }
     if (ref !== undefined && !ref.startsWith('refs/')) {
       failAt(
         scope,
-        `githubActions ref ${show(ref)} must be a full ref such as 'refs/heads/main' or 'refs/tags/v1'`,
+        `githubActions gitRef ${show(ref)} must be a full ref such as 'refs/heads/main' or 'refs/tags/v1'`,
       );
     }
     const providerArn =

@@ -13,7 +13,6 @@ import {
   GUARDRAIL_IDENTIFIER_KEY,
   INVOKE_MODEL,
   INVOKE_MODEL_STREAM,
-  PinnedGuardrail,
   invalid,
   notePinnedGuardrail,
   rejectWildcards,
@@ -38,7 +37,7 @@ import {
  * agent.grantModels([model], { guardrail: GuardrailPin.version(guardrail, '3') });
  * ```
  */
-export class GuardrailPin implements IAgentGuardrail, PinnedGuardrail {
+export class GuardrailPin implements IAgentGuardrail {
   /**
    * Pins `version` (a number ≥ 1 as a string, or a token such as `CfnGuardrailVersion.attrVersion`)
    * of `guardrail`, given as the `CfnGuardrail` construct or its ARN

@@ -83,7 +83,7 @@ export class AgentAnomalyDetection {
 }
 
 /** What the anomaly alarms need from the audit trail (implemented by `AgentAuditTrail`). */
-export interface AnomalyDetectionHost extends IConstruct {
+export interface IAnomalyDetectionHost extends IConstruct {
   /** The trail's metric namespace. */
   readonly metricNamespace: string;
   /** The trail's log group. */
@@ -130,7 +130,7 @@ export class AgentAnomalyAlarms extends Construct {
   private readonly settings: Required<Omit<AgentAnomalyDetectionOptions, 'containment'>>;
 
   constructor(
-    private readonly host: AnomalyDetectionHost,
+    private readonly host: IAnomalyDetectionHost,
     id: string,
     private readonly detection: AgentAnomalyDetection,
   ) {

@@ -31,19 +31,19 @@ export class AgentRevocation {
    * The AgentCore Identity actions that hand an agent a workload access token or a credential from
    * the token vault; a revocation denies them by name, so the cut is explicit in the policy.
    */
-  public static readonly CREDENTIAL_PROVIDER_ACTIONS: readonly string[] = [
+  public static readonly CREDENTIAL_PROVIDER_ACTIONS: string[] = Object.freeze([
     ...AgentCoreIdentityNames.WORKLOAD_TOKEN_ACTIONS,
     AgentCoreIdentityNames.GET_RESOURCE_OAUTH2_TOKEN,
     AgentCoreIdentityNames.GET_RESOURCE_API_KEY,
     AgentCoreIdentityNames.GET_RESOURCE_PAYMENT_TOKEN,
     AgentCoreIdentityNames.COMPLETE_RESOURCE_TOKEN_AUTH,
-  ];
+  ]) as string[];
   /** Statement ids of the revocation policy, in order. */
-  public static readonly STATEMENT_IDS: readonly string[] = [
+  public static readonly STATEMENT_IDS: string[] = Object.freeze([
     'RevokeOlderSessions',
     'RefuseNewerSessions',
     'CutCredentialProviders',
-  ];
+  ]) as string[];
 
   /**
    * The revocation policy for a revocation at `revokedAt`.

@@ -4,7 +4,7 @@ export type { AgentOrganizationGuardRailsProps } from './agent-organization-guar
 export { AgentAnomalyAlarms, AgentAnomalyDetection, AnomalyMetrics } from './agent-anomaly-detection';
 export type {
   AgentAnomalyDetectionOptions,
-  AnomalyDetectionHost,
+  IAnomalyDetectionHost,
   IAgentContainment,
 } from './agent-anomaly-detection';
 export { AgentContainment } from './agent-containment';

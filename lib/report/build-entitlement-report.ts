@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { GUARD_RAILS } from '../identity/guard-rails';
-import { railsCoveredByCeiling } from '../identity/guard-rail-coverage';
+import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../identity/private/permissions-guardrails';
+import { guardrailsCoveredByCeiling as railsCoveredByCeiling } from '../identity/private/permissions-guardrail-coverage';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';

@@ -1,4 +1,4 @@
-import { GUARD_RAILS } from '../identity/guard-rails';
+import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../identity/private/permissions-guardrails';
 import { resourcePolicyGrantsSection, unattributedPoliciesSection } from './render-resource-policy-grants';
 import {
   AgentEntitlementRecord,

@@ -105,7 +105,7 @@ export class SecretRotation {
    * provider. See lib/secrets/README.md for the contract the function must follow. It gets the
    * rotation permissions on this secret only and an invoke permission scoped to this secret.
    */
-  public static lambda(fn: lambda.IFunction, options: RotationScheduleOptions = {}): SecretRotation {
+  public static lambdaFunction(fn: lambda.IFunction, options: RotationScheduleOptions = {}): SecretRotation {
     return new SecretRotation('lambda', options, undefined, fn);
   }
 

@@ -1,1 +1,1 @@
-export * from './tag-keys';
+export { AgentTagKeys } from './tag-keys';

@@ -19,12 +19,12 @@ export class AgentTagKeys {
   public static readonly CLASSIFICATION = 'ai:classification';
 
   /** The keys our constructs set on agent roles; a session tag may never override them. */
-  public static readonly PRINCIPAL_KEYS: readonly string[] = [
+  public static readonly PRINCIPAL_KEYS: string[] = Object.freeze([
     AgentTagKeys.AGENT,
     AgentTagKeys.TENANT,
     AgentTagKeys.CLEARANCE,
     AgentTagKeys.OWNER,
-  ];
+  ]) as string[];
 
   private constructor() {}
 }

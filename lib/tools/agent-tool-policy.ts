@@ -49,7 +49,7 @@ export interface ToolForbidOptions {
  * serves a tenant, the library adds a forbid: no call of that tool by that agent may carry
  * another tenant's id.
  */
-export const TENANT_INPUT_NAMES: readonly string[] = ['tenantId', 'tenant_id', 'tenant'];
+const TENANT_INPUT_NAMES: readonly string[] = ['tenantId', 'tenant_id', 'tenant'];
 
 /** One generated Cedar policy, before it is handed to the L2 `Policy`. */
 interface PolicySpec {
@@ -259,7 +259,7 @@ export class AgentToolPolicy extends Construct {
     caller: RenderedCaller,
   ): PolicySpec | undefined {
     if (!agent.tenant) return undefined;
-    const input = tool.inputSchema();
+    const input = tool._inputSchema();
     const name = TENANT_INPUT_NAMES.find((n) => input?.properties?.[n] !== undefined);
     if (!name) return undefined;
     const type = input?.properties?.[name]?.type;
@@ -294,7 +294,7 @@ export class AgentToolPolicy extends Construct {
   private addSpec(spec: PolicySpec): agentcore.Policy {
     const who = spec.agent ? `agent ${spec.agent.agentName}` : 'every caller';
     const actionId = spec.tool.actionId();
-    const fields = inputFields(spec.tool.inputSchema());
+    const fields = inputFields(spec.tool._inputSchema());
     for (const condition of [...spec.when, ...spec.unless]) {
       for (const input of condition.inputs) {
         if (!fields) {
@@ -321,7 +321,7 @@ export class AgentToolPolicy extends Construct {
       [...(fields ?? new Map<string, boolean>())].filter(([, req]) => !req).map(([n]) => n),
     );
     const text = renderPolicy(spec, actionId, this.gateway.gatewayArn, optional);
-    const schema = gatewaySchema(this.callerAuth, [{ actionId, input: spec.tool.inputSchema() }]);
+    const schema = gatewaySchema(this.callerAuth, [{ actionId, input: spec.tool._inputSchema() }]);
     const errors = validateCedarPolicy(text, schema);
     if (errors.length > 0) {
       failAt(

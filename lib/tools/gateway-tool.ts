@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
+import type { ToolInputSchema } from './private/tool-input-schema';
 
 /** Options of `GatewayTool.of`. */
 export interface GatewayToolOptions {
@@ -12,14 +13,6 @@ export interface GatewayToolOptions {
    *   known input, and a condition on its input is a synth-time error
    */
   readonly inputSchema?: agentcore.SchemaDefinition;
-}
-
-/** A JSON schema as the gateway target renders it (lower camel case keys). */
-export interface ToolInputSchema {
-  readonly type?: string;
-  readonly properties?: Record<string, ToolInputSchema>;
-  readonly required?: string[];
-  readonly items?: ToolInputSchema;
 }
 
 /**
@@ -78,8 +71,9 @@ export class GatewayTool {
   /**
    * The tool's input schema, or undefined when it is not known (a target without an inline tool
    * schema and no `inputSchema` option). Throws when the target's inline schema has no such tool.
+   * @internal
    */
-  public inputSchema(): ToolInputSchema | undefined {
+  public _inputSchema(): ToolInputSchema | undefined {
     if (this.declaredInput) return this.declaredInput;
     const cfn = this.target.node.defaultChild as agentcore.CfnGatewayTarget | undefined;
     const config = cfn ? Stack.of(this.target).resolve(cfn.targetConfiguration) : undefined;

@@ -1,4 +1,7 @@
-export * from './agent-tool-policy';
-export * from './gateway-tool';
-export * from './tool-caller';
-export * from './tool-condition';
+export { AgentToolPolicy } from './agent-tool-policy';
+export type { ToolForbidOptions, ToolGrantOptions } from './agent-tool-policy';
+export { GatewayTool } from './gateway-tool';
+export type { GatewayToolOptions } from './gateway-tool';
+export { GatewayCallerAuth, ToolCaller } from './tool-caller';
+export type { RenderedCaller } from './tool-caller';
+export { ToolCondition } from './tool-condition';

@@ -10,7 +10,7 @@ export function tenantApp(): { app: App; stack: Stack; agent: AgentIdentity; glo
   const stack = new Stack(app, 'Agents', { env: ENV });
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'acme-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'team@example.com',
   });

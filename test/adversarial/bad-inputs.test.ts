@@ -22,7 +22,11 @@ import { newStack } from '../helpers/stacks';
 const I = DataClassification.INTERNAL;
 
 function tenantAgent(stack: ReturnType<typeof newStack>['stack'], tenant = 'acme') {
-  return new AgentIdentity(stack, 'Agent', { agentName: 'a', runtime: AgentRuntime.lambda(), tenant });
+  return new AgentIdentity(stack, 'Agent', {
+    agentName: 'a',
+    runtime: AgentRuntime.lambdaFunction(),
+    tenant,
+  });
 }
 
 describe('a grant on a store that carries no DataTags', () => {
@@ -113,7 +117,7 @@ describe('a tenant given as a token', () => {
       () =>
         new AgentIdentity(stack, 'Agent', {
           agentName: 'a',
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           tenant: token(stack),
         }),
     ).toThrow(/TestStack\/Agent: tenant .* is not known at synth.*allowUnresolvedTenant/);
@@ -139,7 +143,7 @@ describe('a tenant given as a token', () => {
     DataTags.of(table).apply({ tenant: 'globex', classification: I });
     const agent = new AgentIdentity(stack, 'Agent', {
       agentName: 'a',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: new CfnParameter(stack, 'Tenant').valueAsString,
       allowUnresolvedTenant: true,
     });

@@ -64,7 +64,7 @@ describe('AWS Control Tower proactive controls (cfn-guard) on library resources'
     libraryResources(stack);
     const agent = new AgentIdentity(stack, 'Agent', {
       agentName: 'agent',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner: 'team@example.com',
     });
     new AgentSecret(stack, 'Key', { readers: [agent], rotation: SecretRotation.generatedApiKey() });
@@ -84,7 +84,7 @@ describe('AWS Control Tower proactive controls (cfn-guard) on library resources'
     new ModelInvocationLogging(stack, 'InvocationLogging', { vpc });
     const agent = new AgentIdentity(stack, 'Agent', {
       agentName: 'agent',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner: 'team@example.com',
     });
     new AgentSecret(stack, 'Key', { readers: [agent], rotation: SecretRotation.generatedApiKey({ vpc }) });

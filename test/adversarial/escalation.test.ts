@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AgentRuntime, GUARD_RAILS } from '../../lib';
+import { AgentIdentity, AgentRuntime } from '../../lib';
+import { PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { ESCALATION_ACTIONS, ESCALATION_EXCLUSIONS } from '../../lib/shared/escalation-actions';
 import { catalogServices, serviceActions } from '../../lib/shared/iam-catalog';
 import { patternRegExp } from '../../lib/checks/private/policy';
@@ -102,13 +103,13 @@ describe('escalation: the issue’s paths are reported by the rule', () => {
     const { app, stack, agent } = agentApp();
     const same = new AgentIdentity(stack, 'Same', {
       agentName: 'same-tenant',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
     const other = new AgentIdentity(stack, 'Other', {
       agentName: 'other-tenant',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       owner: 'team@example.com',
     });
@@ -127,7 +128,7 @@ describe('escalation: the guard rails deny every path, whatever is granted', () 
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     boundaryOptOutReason: 'only the guard-rail policies are tested here',
   });
@@ -152,7 +153,7 @@ describe('escalation: the list is derived from the IAM catalog', () => {
     .map((a) => a.action)
     .filter((a) => !ESCALATION_EXCLUSIONS.some((e) => e.action === a));
   const listed = new Set(ESCALATION_ACTIONS.map((a) => a.toLowerCase()));
-  const denyPatterns = GUARD_RAILS.filter((r) => r.condition === undefined).flatMap((r) =>
+  const denyPatterns = PERMISSIONS_GUARDRAILS.filter((r) => r.condition === undefined).flatMap((r) =>
     r.actions.map(patternRegExp),
   );
 

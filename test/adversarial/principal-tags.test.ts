@@ -19,13 +19,13 @@ function agents() {
   const { app, stack } = newStack();
   const acme = new AgentIdentity(stack, 'Acme', {
     agentName: 'acme-agent',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.INTERNAL,
   });
   const platform = new AgentIdentity(stack, 'Platform', {
     agentName: 'platform-agent',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
   new s3.Bucket(stack, 'Data');
   return { app, stack, acme, platform };

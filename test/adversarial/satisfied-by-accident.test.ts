@@ -138,7 +138,7 @@ describe('guardrail pinning judged per model', () => {
     const c = cleanApp();
     const agent = new AgentIdentity(c.stack, 'Mixed', {
       agentName: 'mixed',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -156,7 +156,7 @@ describe('guardrail pinning judged per model', () => {
     // the clean app's pin denies on '*'; replace it by a pin on one model only, then allow a second model
     const agent = new AgentIdentity(c.stack, 'Narrow', {
       agentName: 'narrow',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -185,7 +185,7 @@ describe('guardrail pinning judged per model', () => {
     const c = cleanApp();
     const agent = new AgentIdentity(c.stack, 'Pinned', {
       agentName: 'pinned',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });
@@ -204,7 +204,7 @@ describe('delegation never crosses a tenant or raises clearance unless the user 
   function orchestrator(c: CleanApp) {
     return new AgentIdentity(c.stack, 'Orchestrator', {
       agentName: 'orchestrator',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       clearance: DataClassification.INTERNAL,
       owner: 'team@example.com',
@@ -249,11 +249,11 @@ describe('delegation never crosses a tenant or raises clearance unless the user 
     const orch = orchestrator(fresh);
     const handWritten = new AgentIdentity(fresh.stack, 'Worker', {
       agentName: 'worker',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       owner: 'team@example.com',
     });
-    handWritten.role.assumeRolePolicy!.addStatements(
+    (handWritten.role as iam.Role).assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole'],
         principals: [new iam.ArnPrincipal(orch.roleArn)],

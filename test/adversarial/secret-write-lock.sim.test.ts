@@ -29,7 +29,7 @@ function scenario() {
   const agent = (name: string) =>
     new AgentIdentity(stack, name, {
       agentName: name.toLowerCase(),
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
   const reader = agent('Reader');

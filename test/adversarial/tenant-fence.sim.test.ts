@@ -29,7 +29,7 @@ function overGranted(): Agents {
   const make = (agentName: string, props: { tenant?: string; boundaryOptOutReason?: string }) => {
     const agent = new AgentIdentity(stack, agentName, {
       agentName,
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       ...props,
     });
     agent.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
@@ -223,7 +223,7 @@ describe('tenant fence against resource-policy grants', () => {
   const { stack } = newStack();
   const acme = new AgentIdentity(stack, 'Acme', {
     agentName: 'acme-reader',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const own = new s3.Bucket(stack, 'AcmeInbox', { bucketName: 'acme-inbox' });

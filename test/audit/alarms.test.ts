@@ -65,15 +65,18 @@ describe('alarms on agent behaviour', () => {
   const trail = new AgentAuditTrail(stack, 'Audit');
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     auditTrail: trail,
   });
   const billing = new AgentIdentity(stack, 'Billing', {
     agentName: 'billing',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     auditTrail: trail,
   });
-  const other = new AgentIdentity(stack, 'Other', { agentName: 'other', runtime: AgentRuntime.lambda() });
+  const other = new AgentIdentity(stack, 'Other', {
+    agentName: 'other',
+    runtime: AgentRuntime.lambdaFunction(),
+  });
   const support = new iam.Role(stack, 'SupportAccess', { assumedBy: new iam.AccountRootPrincipal() });
   const supportAlarm = trail.alarmOnRoleUse(support, 'support-access');
   const { r, filters, alarms } = monitoring(stack);
@@ -229,7 +232,7 @@ describe('metric filter limits', () => {
       (_, i) =>
         new AgentIdentity(stack, `Agent${i}`, {
           agentName: `agent-${i}`,
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           auditTrail: trail,
         }),
     );

@@ -25,7 +25,7 @@ function sandboxApp(context: Record<string, string> = {}) {
 function withAgent(stack: Stack, trail: AgentAuditTrail): AgentIdentity {
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'dev-agent',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner: 'dev@example.com',
     auditTrail: trail,
   });

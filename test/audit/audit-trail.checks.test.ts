@@ -13,7 +13,7 @@ function trailWithAgent(): { app: App; stack: Stack; trail: AgentAuditTrail } {
   const trail = new AgentAuditTrail(stack, 'Audit');
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     auditTrail: trail,
   });
   agent.recordEntitlement({

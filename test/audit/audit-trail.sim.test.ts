@@ -1,11 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentIdentity, AgentRuntime } from '../../lib';
+import { AgentAuditTrail } from '../../lib/audit';
 import {
   ALARM_TOPIC_PROTECTED_ACTIONS,
   AUDIT_BUCKET_PROTECTED_ACTIONS,
-  AgentAuditTrail,
-} from '../../lib/audit';
+} from '../../lib/audit/private/protected-actions';
 import {
   ROLE_ASSUMPTION_EVENTS,
   ROLE_CHANGE_EVENTS,
@@ -24,7 +24,7 @@ const { stack } = newStack();
 const trail = new AgentAuditTrail(stack, 'Audit');
 const agent = new AgentIdentity(stack, 'Agent', {
   agentName: 'over-granted',
-  runtime: AgentRuntime.lambda(),
+  runtime: AgentRuntime.lambdaFunction(),
   tenant: 'acme',
   auditTrail: trail,
 });

@@ -11,7 +11,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function agentOn(stack: Stack, trail: AgentAuditTrail | undefined, name: string): AgentIdentity {
   return new AgentIdentity(stack, name, {
     agentName: name,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     auditTrail: trail,
   });
 }

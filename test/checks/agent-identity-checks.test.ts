@@ -90,7 +90,7 @@ describe('each kind of violation, injected into a clean app, is reported by exac
     [
       'NarrowTrust',
       (c) =>
-        c.agent.role.assumeRolePolicy!.addStatements(
+        (c.agent.role as iam.Role).assumeRolePolicy!.addStatements(
           new iam.PolicyStatement({
             actions: ['sts:AssumeRole'],
             principals: [new iam.AccountPrincipal('222222222222')],
@@ -146,11 +146,11 @@ describe('each kind of violation, injected into a clean app, is reported by exac
       (c) => {
         const orchestrator = new AgentIdentity(c.stack, 'Globex', {
           agentName: 'globex-orchestrator',
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           tenant: 'globex',
           owner: 'team@example.com',
         });
-        c.agent.role.assumeRolePolicy!.addStatements(
+        (c.agent.role as iam.Role).assumeRolePolicy!.addStatements(
           new iam.PolicyStatement({
             actions: ['sts:AssumeRole'],
             principals: [new iam.ArnPrincipal(orchestrator.roleArn)],

@@ -64,7 +64,7 @@ export function cleanApp(): CleanApp {
   const stack = new Stack(app, 'Agents', { env: ENV });
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'support-platform@example.com',
   });
@@ -193,7 +193,7 @@ export function agentApp(props: Partial<import('../../lib').AgentIdentityProps> 
   const { app, stack } = plainApp();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'worker',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'team@example.com',
     ...props,

@@ -45,7 +45,7 @@ export function agentWithIdentity(
 ): AgentIdentity {
   return new AgentIdentity(stack, id, {
     agentName,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'support-platform@example.com',
     workloadIdentity: AgentWorkloadIdentity.create(),

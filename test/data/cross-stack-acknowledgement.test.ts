@@ -19,7 +19,7 @@ function iam5FindingsAcrossStacks(layout: 'sibling' | 'nested', agents: number):
   for (let i = 0; i < agents; i++) {
     const agent = new AgentIdentity(agentStack, `Agent${i}`, {
       agentName: `agent-${i}`,
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'platform@example.com',
     });

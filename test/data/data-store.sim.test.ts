@@ -40,7 +40,7 @@ DataTags.of(secret).apply({ tenant: 'acme', classification: I });
 
 const reader = new AgentIdentity(stack, 'Reader', {
   agentName: 'acme-reader',
-  runtime: AgentRuntime.lambda(),
+  runtime: AgentRuntime.lambdaFunction(),
   tenant: 'acme',
 });
 reader.grantData(DataStore.s3Bucket(inbox, { prefix: 'inbox/' }), DataAccess.READ);
@@ -53,7 +53,7 @@ reader.grantData(
 
 const writer = new AgentIdentity(stack, 'Writer', {
   agentName: 'acme-writer',
-  runtime: AgentRuntime.lambda(),
+  runtime: AgentRuntime.lambdaFunction(),
   tenant: 'acme',
 });
 writer.grantData(DataStore.s3Bucket(shared, { objectTags: true }), DataAccess.READ_WRITE);
@@ -61,7 +61,7 @@ writer.grantData(DataStore.dynamoDbTable(table, { tenantPartitioned: true }), Da
 
 const platform = new AgentIdentity(stack, 'PlatformAgent', {
   agentName: 'platform',
-  runtime: AgentRuntime.lambda(),
+  runtime: AgentRuntime.lambdaFunction(),
 });
 platform.grantData(DataStore.s3Bucket(platformBucket), DataAccess.READ);
 platform.grantData(DataStore.s3Bucket(partner), DataAccess.READ);

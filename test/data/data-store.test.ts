@@ -31,7 +31,7 @@ function agent(
 ) {
   return new AgentIdentity(stack, `Agent-${options.name ?? 'a'}`, {
     agentName: options.name ?? 'a',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'tenant' in options ? options.tenant : 'acme',
     clearance: options.clearance,
   });

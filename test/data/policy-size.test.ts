@@ -50,7 +50,7 @@ describe('scale', () => {
     const { stack } = newStack();
     const agent = new AgentIdentity(stack, 'Agent', {
       agentName: 'support-triage',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     // WHEN it is granted 30 stores
@@ -66,7 +66,7 @@ describe('scale', () => {
     const { stack } = newStack();
     const agent = new AgentIdentity(stack, 'Agent', {
       agentName: 'support-triage',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     for (const [store, access] of thirtyStores(stack)) agent.grantData(store, access);
@@ -102,7 +102,7 @@ describe('scale', () => {
       for (let i = 0; i < agents; i++) {
         const agent = new AgentIdentity(stack, `Agent${i}`, {
           agentName: `agent-${i}`,
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           tenant: 'acme',
         });
         for (const [store, access] of stores) agent.grantData(store, access);

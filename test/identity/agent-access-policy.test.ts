@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NIST80053R5Checks } from 'cdk-nag';
-import { AgentIdentity, AgentRuntime, INLINE_POLICY_BUDGET } from '../../lib';
+import { AgentIdentity, AgentRuntime } from '../../lib';
+import { INLINE_POLICY_BUDGET } from '../../lib/identity/private/agent-access-policy';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 
@@ -15,7 +16,7 @@ function agentWithGrants(n: number) {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'busy',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   for (let i = 0; i < n; i++) {
@@ -78,7 +79,10 @@ describe('AgentAccessPolicy', () => {
     const data = new Stack(app, 'Data', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const agents = new Stack(app, 'Agents', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const bucket = new s3.Bucket(data, 'Bucket');
-    const agent = new AgentIdentity(agents, 'Agent', { agentName: 'reader', runtime: AgentRuntime.lambda() });
+    const agent = new AgentIdentity(agents, 'Agent', {
+      agentName: 'reader',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     // WHEN
     bucket.grantRead(agent);
     // THEN the agent's policy imports the bucket ARN
@@ -98,7 +102,7 @@ describe('AgentAccessPolicy', () => {
     const { app, stack } = newStack();
     new AgentIdentity(stack, 'Idle', {
       agentName: 'idle',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner: 'a@example.com',
     });
     const json = Template.fromStack(stack).toJSON();

@@ -4,10 +4,10 @@ import { AgentBoundary, AgentIdentity, AgentRuntime } from '../../lib';
 import {
   AGENT_RUNTIME_ACTIONS,
   AGENT_SERVICES,
-  GUARD_RAILS,
-  GUARD_RAIL_POLICIES,
+  PERMISSIONS_GUARDRAILS,
+  PERMISSIONS_GUARDRAIL_POLICIES,
   TENANT_FENCED_SERVICES,
-} from '../../lib/identity/guard-rails';
+} from '../../lib/identity/private/permissions-guardrails';
 import { isEscalationAction } from '../../lib/shared/escalation-actions';
 import { actionExists, serviceActions } from '../../lib/shared/iam-catalog';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
@@ -22,13 +22,13 @@ function synthAgents() {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   agent.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
   new AgentIdentity(stack, 'Unbounded', {
     agentName: 'unbounded',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     boundaryOptOutReason: 'vendor runtime attaches its own boundary',
   });
@@ -52,7 +52,7 @@ describe('AgentBoundary', () => {
       ([id, r]) => [id, JSON.stringify(r.Properties.PolicyDocument).length] as const,
     );
     // THEN each fits, and there are as many guard-rail policies as planned
-    expect(sizes.length).toBe(1 + GUARD_RAIL_POLICIES.length);
+    expect(sizes.length).toBe(1 + PERMISSIONS_GUARDRAIL_POLICIES.length);
     for (const [id, size] of sizes)
       expect({ id, fits: size <= MANAGED_POLICY_LIMIT }).toEqual({ id, fits: true });
   });
@@ -61,8 +61,10 @@ describe('AgentBoundary', () => {
     policies.flatMap((p) => p.policy.Statement.map((s: Json) => s.Sid));
 
   test('a role without the boundary carries every guard rail; a bounded role those within the ceiling, twice', () => {
-    expect(sidsOf(unbounded.identityPolicies)).toEqual(expect.arrayContaining(GUARD_RAILS.map((r) => r.sid)));
-    const within = GUARD_RAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
+    expect(sidsOf(unbounded.identityPolicies)).toEqual(
+      expect.arrayContaining(PERMISSIONS_GUARDRAILS.map((r) => r.sid)),
+    );
+    const within = PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
     const bounded = sidsOf(role.identityPolicies).filter((sid) => sid !== undefined);
     expect(bounded.sort()).toEqual([...within].sort());
     expect(
@@ -71,10 +73,10 @@ describe('AgentBoundary', () => {
         .sort(),
     ).toEqual([...within].sort());
     expect(
-      GUARD_RAIL_POLICIES.flat()
+      PERMISSIONS_GUARDRAIL_POLICIES.flat()
         .map((r) => r.sid)
         .sort(),
-    ).toEqual(GUARD_RAILS.map((r) => r.sid).sort());
+    ).toEqual(PERMISSIONS_GUARDRAILS.map((r) => r.sid).sort());
   });
 
   test('the ceiling names the services agents use, not */*', () => {
@@ -121,7 +123,10 @@ describe('AgentBoundary.allowServices', () => {
   test('widens the ceiling and puts every guard rail on every agent of the stack, also those made before', async () => {
     // GIVEN an agent made before the ceiling is widened, granted everything by hand
     const { stack } = newStack();
-    const early = new AgentIdentity(stack, 'Early', { agentName: 'early', runtime: AgentRuntime.lambda() });
+    const early = new AgentIdentity(stack, 'Early', {
+      agentName: 'early',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     early.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
     // WHEN the stack's agents may use SageMaker
     AgentBoundary.of(stack).allowServices('sagemaker');
@@ -140,7 +145,7 @@ describe('AgentBoundary.allowServices', () => {
         resource: 'arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/n',
       }),
     ).toBe('ExplicitlyDenied');
-    expect(sidsOfRole(role)).toEqual(expect.arrayContaining(GUARD_RAILS.map((r) => r.sid)));
+    expect(sidsOfRole(role)).toEqual(expect.arrayContaining(PERMISSIONS_GUARDRAILS.map((r) => r.sid)));
   });
 
   test.each(['iam', 'not-a-service'])('refuses %s', (service) => {

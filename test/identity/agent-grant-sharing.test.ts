@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
-  AGENTS_PER_SHARED_POLICY,
+  AgentGrantSharing,
   AgentIdentity,
   AgentIdentityChecks,
   AgentRuntime,
@@ -55,7 +55,7 @@ function tenantStack(shape: TenantShape[], tweak?: (stack: Stack, agents: AgentI
     for (let i = 0; i < tenantShape.agents; i++) {
       const agent = new AgentIdentity(stack, `Agent${t}x${i}`, {
         agentName: `agent-${t}-${i}`,
-        runtime: AgentRuntime.lambda(),
+        runtime: AgentRuntime.lambdaFunction(),
         tenant,
         owner: 'platform@example.com',
       });
@@ -98,7 +98,7 @@ describe('AgentGrantSharing', () => {
     const managed = resourcesOfType(json, 'AWS::IAM::ManagedPolicy');
     // THEN the stack spends 100 roles + 2 boundary policies + 3 shared policies = 105 resources
     expect(roles).toHaveLength(100);
-    expect(sharedGrantPolicies(json)).toHaveLength(100 / AGENTS_PER_SHARED_POLICY - 2);
+    expect(sharedGrantPolicies(json)).toHaveLength(100 / AgentGrantSharing.AGENTS_PER_SHARED_POLICY - 2);
     expect((roles.length + managed.length) / roles.length).toBeLessThanOrEqual(1.05);
     // AND each shared policy is attached to exactly the 20 agents of one tenant, who carry nothing inline
     for (const [policyId] of sharedGrantPolicies(json)) {

@@ -1,4 +1,4 @@
-import { GUARD_RAIL_POLICIES } from '../../lib/identity/guard-rails';
+import { PERMISSIONS_GUARDRAIL_POLICIES } from '../../lib/identity/private/permissions-guardrails';
 import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import { newStack } from '../helpers/stacks';
 function agent(stack: Stack, props: Partial<AgentIdentityProps> = {}, id = 'Agent'): AgentIdentity {
   return new AgentIdentity(stack, id, {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     ...props,
   });
 }
@@ -121,7 +121,7 @@ describe('AgentIdentity', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', {
       PermissionsBoundary: Match.absent(),
-      ManagedPolicyArns: GUARD_RAIL_POLICIES.map(() => ({
+      ManagedPolicyArns: PERMISSIONS_GUARDRAIL_POLICIES.map(() => ({
         Ref: Match.stringLikeRegexp('AgentBoundaryGuardRails'),
       })),
     });

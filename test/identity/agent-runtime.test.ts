@@ -26,7 +26,7 @@ function trustStatement(template: Template): Record<string, unknown> {
 describe('AgentRuntime trust policies', () => {
   test('lambda() trusts only the Lambda service, bound to this account', () => {
     // GIVEN / WHEN
-    const { template } = trustOf(AgentRuntime.lambda());
+    const { template } = trustOf(AgentRuntime.lambdaFunction());
     // THEN
     expect(trustStatement(template)).toEqual([
       {
@@ -85,7 +85,11 @@ describe('AgentRuntime trust policies', () => {
 
   test('eksPodIdentity() pins namespace, service account and cluster through request tags', () => {
     const { template } = trustOf(
-      AgentRuntime.eksPodIdentity({ namespace: 'agents', serviceAccount: 'triage', clusterName: 'prod' }),
+      AgentRuntime.eksPodIdentity({
+        kubernetesNamespace: 'agents',
+        serviceAccount: 'triage',
+        clusterName: 'prod',
+      }),
     );
     expect(trustStatement(template)).toEqual([
       {
@@ -105,7 +109,9 @@ describe('AgentRuntime trust policies', () => {
   });
 
   test('githubActions() pins aud and an exact sub for a ref', () => {
-    const { template } = trustOf(AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/main' }));
+    const { template } = trustOf(
+      AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/main' }),
+    );
     const [statement] = trustStatement(template) as unknown as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
     expect(statement.Condition).toEqual({
@@ -142,7 +148,7 @@ describe('AgentRuntime.delegatedFrom', () => {
     const { stack } = newStack();
     const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
       agentName: 'orchestrator',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
     });
     new AgentIdentity(stack, 'Worker', {
       agentName: 'worker',
@@ -227,12 +233,13 @@ describe('AgentRuntime validation', () => {
   const cases: [string, () => AgentRuntime, RegExp][] = [
     [
       'github wildcard ref',
-      () => AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/*' }),
+      () => AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/*' }),
       /without wildcards/,
     ],
     [
       'github both ref and environment',
-      () => AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/main', environment: 'prod' }),
+      () =>
+        AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/main', environment: 'prod' }),
       /exactly one of ref or environment/,
     ],
     [
@@ -240,15 +247,19 @@ describe('AgentRuntime validation', () => {
       () => AgentRuntime.githubActions({ repo: 'acme/agents' }),
       /exactly one of ref or environment/,
     ],
-    ['github short ref', () => AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'main' }), /full ref/],
+    [
+      'github short ref',
+      () => AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'main' }),
+      /full ref/,
+    ],
     [
       'github bad repo',
-      () => AgentRuntime.githubActions({ repo: 'acme/*', ref: 'refs/heads/main' }),
+      () => AgentRuntime.githubActions({ repo: 'acme/*', gitRef: 'refs/heads/main' }),
       /githubActions repo "acme\/\*"/,
     ],
     [
       'eks wildcard namespace',
-      () => AgentRuntime.eksPodIdentity({ namespace: '*', serviceAccount: 'sa' }),
+      () => AgentRuntime.eksPodIdentity({ kubernetesNamespace: '*', serviceAccount: 'sa' }),
       /eksPodIdentity namespace "\*"/,
     ],
     [
@@ -275,7 +286,7 @@ describe('AgentRuntime validation', () => {
       () =>
         new AgentIdentity(stack, 'Agent', {
           agentName: 'agent',
-          runtime: AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/*' }),
+          runtime: AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/*' }),
         }),
     ).toThrow(/^TestStack\/Agent: /);
   });
@@ -289,7 +300,10 @@ describe('AgentRuntime validation', () => {
   ];
   test.each(orchestratorCases)('delegation with %s is refused', (_name, sessionTags, message) => {
     const { stack } = newStack();
-    const orchestrator = new AgentIdentity(stack, 'O', { agentName: 'o', runtime: AgentRuntime.lambda() });
+    const orchestrator = new AgentIdentity(stack, 'O', {
+      agentName: 'o',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     expect(
       () =>
         new AgentIdentity(stack, 'W', {
@@ -301,7 +315,10 @@ describe('AgentRuntime validation', () => {
 
   test('delegation longer than the role-chaining hour is refused', () => {
     const { stack } = newStack();
-    const orchestrator = new AgentIdentity(stack, 'O', { agentName: 'o', runtime: AgentRuntime.lambda() });
+    const orchestrator = new AgentIdentity(stack, 'O', {
+      agentName: 'o',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     expect(
       () =>
         new AgentIdentity(stack, 'W', {
@@ -323,7 +340,7 @@ describe('AgentRuntime validation', () => {
     );
     new AgentIdentity(stack, 'Agent', {
       agentName: 'agent',
-      runtime: AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/main', provider }),
+      runtime: AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/main', provider }),
     });
     const [statement] = trustStatement(Template.fromStack(stack)) as unknown as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(statement.Principal).toEqual({

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AgentRuntime, GUARD_RAILS } from '../../lib';
-import { AGENT_SERVICES } from '../../lib/identity/guard-rails';
+import { AgentIdentity, AgentRuntime } from '../../lib';
+import { AGENT_SERVICES, PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { agentRoleId, rolePolicies, simulate, RolePolicies } from '../helpers/simulate';
 import { newStack } from '../helpers/stacks';
 import { matchingActions } from '../../lib/shared/iam-catalog';
@@ -14,7 +14,7 @@ function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): Role
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     ...options,
   });
@@ -132,7 +132,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
 
   test('an agent granted nothing is denied even what the boundary would allow', async () => {
     const { stack } = newStack();
-    new AgentIdentity(stack, 'Plain', { agentName: 'plain', runtime: AgentRuntime.lambda() });
+    new AgentIdentity(stack, 'Plain', { agentName: 'plain', runtime: AgentRuntime.lambdaFunction() });
     const template = Template.fromStack(stack).toJSON();
     const role = rolePolicies(template, agentRoleId(template, 'plain'));
     expect(await simulate(role, { action: 's3:GetObject', resource: 'arn:aws:s3:::data/x' })).toBe(
@@ -141,7 +141,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
   });
 
   test('every guard rail names actions that exist (a typo would silently deny nothing)', () => {
-    for (const rail of GUARD_RAILS) {
+    for (const rail of PERMISSIONS_GUARDRAILS) {
       for (const action of rail.actions) {
         if (action === '*') continue; // DenyRevokedAgents denies every action of a revoked agent
         expect({ action, matches: matchingActions(action).length > 0 }).toEqual({ action, matches: true });

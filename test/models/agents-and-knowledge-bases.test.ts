@@ -29,12 +29,12 @@ describe('knowledge base, agent alias and AgentCore grants (simulated)', () => {
   const { stack } = newStack();
   const retriever = new AgentIdentity(stack, 'Retriever', {
     agentName: 'retriever',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
-  const rag = new AgentIdentity(stack, 'Rag', { agentName: 'rag', runtime: AgentRuntime.lambda() });
+  const rag = new AgentIdentity(stack, 'Rag', { agentName: 'rag', runtime: AgentRuntime.lambdaFunction() });
   const orchestrator = new AgentIdentity(stack, 'Orch', {
     agentName: 'orchestrator',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
   BedrockKnowledgeBase.fromArn(KB).grantRetrieve(retriever);
   BedrockKnowledgeBase.fromKnowledgeBaseId('ABCDE12345').grantRetrieveAndGenerate(
@@ -123,7 +123,10 @@ describe('AgentCore runtime options', () => {
   test('a named endpoint and the WebSocket stream', async () => {
     // GIVEN
     const { stack } = newStack();
-    const agent = new AgentIdentity(stack, 'A', { agentName: 'caller', runtime: AgentRuntime.lambda() });
+    const agent = new AgentIdentity(stack, 'A', {
+      agentName: 'caller',
+      runtime: AgentRuntime.lambdaFunction(),
+    });
     // WHEN
     AgentCoreTarget.runtime(RUNTIME, { endpointName: 'prod', webSocketStream: true }).grantInvoke(agent);
     // THEN

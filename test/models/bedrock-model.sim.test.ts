@@ -18,7 +18,7 @@ function agentWith(grant: (agent: AgentIdentity, stack: import('aws-cdk-lib').St
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'model-user',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
   grant(agent, stack);
   const template = Template.fromStack(stack).toJSON();

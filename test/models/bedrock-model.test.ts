@@ -19,7 +19,7 @@ const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
 function grantIn(stack: Stack, ...models: BedrockModel[]): AgentIdentity {
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'model-user',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
   agent.grantModels(models);
   return agent;

@@ -20,7 +20,10 @@ const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const GUARDRAIL_ARN = `arn:aws:bedrock:us-east-1:${ACCOUNT}:guardrail/abc123`;
 
 function agentIn(stack: Stack, name = 'pinned'): AgentIdentity {
-  return new AgentIdentity(stack, `Agent-${name}`, { agentName: name, runtime: AgentRuntime.lambda() });
+  return new AgentIdentity(stack, `Agent-${name}`, {
+    agentName: name,
+    runtime: AgentRuntime.lambdaFunction(),
+  });
 }
 
 function statements(stack: Stack, name = 'pinned'): Json[] {

@@ -25,7 +25,7 @@ function emittedStatements(): { where: string; statement: Json }[] {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'everything',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
   });
   const guardrail = new bedrock.CfnGuardrail(stack, 'Guard', {
     name: 'g',

@@ -31,7 +31,7 @@ function build(detection: AgentAnomalyDetection | undefined, agents = 2) {
     const agent = new AgentIdentity(stack, `Agent${i}`, {
       agentName: `agent-${i}`,
       roleName: `agent-role-${i}`,
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       auditTrail: trail,
     });

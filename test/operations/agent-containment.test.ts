@@ -95,7 +95,7 @@ describe('AgentContainment construct', () => {
     for (const name of ['a', 'b']) {
       new AgentIdentity(stack, `Agent-${name}`, {
         agentName: name,
-        runtime: AgentRuntime.lambda(),
+        runtime: AgentRuntime.lambdaFunction(),
         auditTrail: trail,
       });
     }

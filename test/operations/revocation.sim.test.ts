@@ -20,7 +20,7 @@ function agent(overGranted: boolean): {
   const { stack } = newStack();
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.CONFIDENTIAL,
   });

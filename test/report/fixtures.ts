@@ -66,7 +66,7 @@ export function referenceApp(options: FixtureOptions = {}): Fixture {
 
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.CONFIDENTIAL,
     owner: 'support-platform@example.com',

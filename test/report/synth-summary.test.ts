@@ -18,7 +18,7 @@ function appWithAgent() {
   const stack = new Stack(app, 'Summary', { env: { account: '111111111111', region: 'us-east-1' } });
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'summarized',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     owner: 'team@example.com',
   });
   agent.grantModels([BedrockModel.foundationModel('anthropic.claude-3-5-haiku-20241022-v1:0')]);

@@ -15,7 +15,7 @@ describe('AgentSecret under cdk-nag', () => {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const secret = new AgentSecret(stack, 'ApiKey', {

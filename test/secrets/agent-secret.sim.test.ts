@@ -20,17 +20,17 @@ function scenario() {
   const { stack } = newStack();
   const reader = new AgentIdentity(stack, 'Reader', {
     agentName: 'reader',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const writer = new AgentIdentity(stack, 'Writer', {
     agentName: 'writer',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const other = new AgentIdentity(stack, 'Other', {
     agentName: 'other',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   other.role.addToPrincipalPolicy(

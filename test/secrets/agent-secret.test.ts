@@ -1,4 +1,4 @@
-import { GUARD_RAILS } from '../../lib/identity/guard-rails';
+import { PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,7 +27,7 @@ function agent(
 ) {
   return new AgentIdentity(stack, name, {
     agentName: name,
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     ...extra,
   });
@@ -486,7 +486,7 @@ describe('AgentSecret: other rotations', () => {
         code: lambda.Code.fromInline('exports.handler = async () => {};'),
       });
       fnRoleArn = stack.resolve(fn.role!.roleArn);
-      return { rotation: SecretRotation.lambda(fn, { every: Duration.days(7) }) };
+      return { rotation: SecretRotation.lambdaFunction(fn, { every: Duration.days(7) }) };
     });
     // THEN no function of ours is created, the schedule invokes theirs, and their role may read
     expect(ids(json, 'AWS::Lambda::Function')).toHaveLength(1);
@@ -509,7 +509,7 @@ describe('AgentSecret: other rotations', () => {
   test('lambda(fn) with an imported function of unknown role is an error', () => {
     expect(() =>
       build({}, (stack) => ({
-        rotation: SecretRotation.lambda(
+        rotation: SecretRotation.lambdaFunction(
           lambda.Function.fromFunctionArn(
             stack,
             'Imported',
@@ -605,7 +605,7 @@ describe('AgentSecret: IAM hygiene', () => {
       const statements = allPolicyDocuments(json)
         .flatMap(statementsOf)
         // The shared guard rails and boundary belong to lib/identity and are tested there.
-        .filter((s) => s.Sid !== 'Ceiling' && !GUARD_RAILS.some((r) => r.sid === s.Sid));
+        .filter((s) => s.Sid !== 'Ceiling' && !PERMISSIONS_GUARDRAILS.some((r) => r.sid === s.Sid));
       expect(statements.length).toBeGreaterThan(0);
       for (const s of statements) {
         const actions = asList(s.Action);

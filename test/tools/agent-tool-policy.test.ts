@@ -77,7 +77,7 @@ describe('AgentToolPolicy synth-time errors name the agent and the tool', () => 
     const t = target(stack, gateway, 'Billing', { charge: { props: { tenantId: { type: S.INTEGER } } } });
     const tenantAgent = new AgentIdentity(stack, 'Tenant', {
       agentName: 'acme-billing',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'billing@example.com',
     });

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { railsCoveredByCeiling } from '../../identity/guard-rail-coverage';
-import { guardRailStatements } from '../../identity/guard-rails';
+import { guardrailsCoveredByCeiling } from '../../identity/private/permissions-guardrail-coverage';
+import { permissionsGuardrailStatements } from '../../identity/private/permissions-guardrails';
 import { ConditionEntry, NormalizedStatement, statementsOf } from './policy';
 
 interface Rail {
@@ -14,7 +14,7 @@ let rails: Rail[] | undefined;
 function guardRails(): Rail[] {
   if (!rails) {
     const stack = new Stack();
-    rails = guardRailStatements().map((st) => {
+    rails = permissionsGuardrailStatements().map((st) => {
       const json = stack.resolve(st.toStatementJson());
       return {
         sid: String(json.Sid ?? ''),
@@ -36,7 +36,7 @@ export function missingGuardRails(
   boundary?: NormalizedStatement[],
 ): string[] {
   // Rails beyond the ceiling are not needed where the boundary allows only the agents' ceiling.
-  const covered = new Set(railsCoveredByCeiling((boundary ?? []).filter((s) => s.effect === 'Allow')));
+  const covered = new Set(guardrailsCoveredByCeiling((boundary ?? []).filter((s) => s.effect === 'Allow')));
   return guardRails()
     .filter(({ sid, statement: rail }) => !covered.has(sid) && !statements.some((s) => carries(s, rail)))
     .map((r) => r.sid);

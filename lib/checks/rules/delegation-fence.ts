@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { DataClassification, classificationRank } from '../../identity/data-classification';
+import { DataClassification } from '../../identity/data-classification';
+import { classificationRank } from '../../identity/private/classification-ladder';
 import { AgentTagKeys } from '../../shared/tag-keys';
 import { AgentRole, AppIndex } from '../private/app-index';
 import { CheckContext } from '../private/context';

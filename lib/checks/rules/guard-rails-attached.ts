@@ -21,5 +21,7 @@ export function guardRailsAttached(node: CfnResource, context: CheckContext): Na
     ? statementsOf(role.boundary.properties.PolicyDocument, 'permissions boundary')
     : undefined;
   const missing = missingGuardRails(role.statements, boundary);
-  return missing.length > 0 ? missing.map((sid) => finding('GuardRail', sid)) : NagRuleCompliance.COMPLIANT;
+  return missing.length > 0
+    ? missing.map((sid) => finding('PermissionsGuardrail', sid))
+    : NagRuleCompliance.COMPLIANT;
 }

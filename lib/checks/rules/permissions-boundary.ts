@@ -1,12 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { GUARD_RAILS } from '../../identity/guard-rails';
+import { PERMISSIONS_GUARDRAILS } from '../../identity/private/permissions-guardrails';
 import { CheckContext } from '../private/context';
 import { missingGuardRails } from '../private/guard-rail-match';
 import { Json, NormalizedStatement, finding, flatten, statementsOf } from '../private/policy';
 
 /** Rails that hold as identity policy only (GuardRailsAttached judges them), never in the boundary. */
-const BEYOND_CEILING = new Set(GUARD_RAILS.filter((r) => r.beyondCeiling).map((r) => r.sid));
+const BEYOND_CEILING = new Set(PERMISSIONS_GUARDRAILS.filter((r) => r.beyondCeiling).map((r) => r.sid));
 
 /**
  * AgentIdentity-PermissionsBoundary: an agent role has a permissions boundary, so a grant

@@ -1,11 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AgentIdentity } from '../../identity/agent-identity';
 import { failAt, show } from '../../shared/errors';
 
 /** The runtime factory behind each runtime kind, for error messages. */
 const FACTORY_OF_KIND: Record<string, string> = {
-  lambda: 'AgentRuntime.lambda()',
+  lambda: 'AgentRuntime.lambdaFunction()',
   'ecs-task': 'AgentRuntime.ecsTask()',
   'eks-pod-identity': 'AgentRuntime.eksPodIdentity({...})',
   'agentcore-runtime': 'AgentRuntime.agentCoreRuntime()',
@@ -48,7 +49,8 @@ export interface EksTrust {
 
 /** Reads the pod identity conditions from the agent's synthesized trust policy (the truth, not props). */
 export function eksTrustOf(agent: AgentIdentity): EksTrust {
-  const doc = Stack.of(agent).resolve(agent.role.assumeRolePolicy?.toJSON()) ?? {};
+  const cfn = agent.role.node.defaultChild as iam.CfnRole | undefined;
+  const doc = Stack.of(agent).resolve(cfn?.assumeRolePolicyDocument) ?? {};
   for (const statement of doc.Statement ?? []) {
     const equals = statement.Condition?.StringEquals ?? {};
     const namespace = equals['aws:RequestTag/kubernetes-namespace'];

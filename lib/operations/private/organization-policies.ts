@@ -1,4 +1,4 @@
-import { GUARD_RAILS } from '../../identity/guard-rails';
+import { PERMISSIONS_GUARDRAILS } from '../../identity/private/permissions-guardrails';
 import { GUARDRAIL_IDENTIFIER_KEY, INVOKE_MODEL, INVOKE_MODEL_STREAM } from '../../models/model-grants';
 import { AgentTagKeys } from '../../shared/tag-keys';
 import { AgentRevocation } from '../agent-revocation';
@@ -17,7 +17,7 @@ export const TENANT_FENCED_SERVICES: readonly string[] = ['s3', 'dynamodb', 'sec
 type Statement = Record<string, unknown>;
 
 function rail(sid: string): string[] {
-  const found = GUARD_RAILS.find((r) => r.sid === sid);
+  const found = PERMISSIONS_GUARDRAILS.find((r) => r.sid === sid);
   if (!found) throw new Error(`guard rail ${sid} is missing`);
   return [...found.actions];
 }

@@ -1,5 +1,5 @@
 import type { GatewayCallerAuth } from '../tool-caller';
-import type { ToolInputSchema } from '../gateway-tool';
+import type { ToolInputSchema } from './tool-input-schema';
 
 /** One tool as the Cedar schema declares it. */
 export interface SchemaTool {

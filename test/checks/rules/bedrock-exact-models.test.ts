@@ -80,7 +80,7 @@ describe('AgentIdentity-BedrockExactModels', () => {
   test('in an environment-agnostic stack the region placeholder is the stack region', () => {
     const app = new App();
     const stack = new Stack(app, 'Agnostic');
-    const agent = new AgentIdentity(stack, 'A', { agentName: 'a', runtime: AgentRuntime.lambda() });
+    const agent = new AgentIdentity(stack, 'A', { agentName: 'a', runtime: AgentRuntime.lambdaFunction() });
     agent.addToAgentPolicy(
       new iam.PolicyStatement({
         actions: ['bedrock:InvokeModel'],

@@ -8,7 +8,7 @@ function pair(worker: { tenant?: string; clearance?: DataClassification }, reaso
   const { app, stack } = plainApp();
   const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
     agentName: 'orchestrator',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     clearance: DataClassification.CONFIDENTIAL,
   });
@@ -41,11 +41,11 @@ describe('AgentIdentity-DelegationFence', () => {
     const { app, stack, orchestrator } = pair({ tenant: 'acme' });
     const worker = new AgentIdentity(stack, 'Other', {
       agentName: 'other',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
       clearance: DataClassification.RESTRICTED,
     });
-    worker.role.assumeRolePolicy!.addStatements(
+    (worker.role as iam.Role).assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole'],
         principals: [new iam.ArnPrincipal(orchestrator.roleArn)],

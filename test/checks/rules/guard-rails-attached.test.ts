@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentBoundary, GUARD_RAILS } from '../../../lib';
+import { AgentBoundary } from '../../../lib';
+import { PERMISSIONS_GUARDRAILS } from '../../../lib/identity/private/permissions-guardrails';
 import { agentApp, check, findingsFor, handWrittenRole, plainApp } from '../fixtures';
 
 const RULE = 'GuardRailsAttached';
@@ -17,7 +18,7 @@ describe('AgentIdentity-GuardRailsAttached', () => {
     (bounded.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
     // THEN every rail within the ceiling is reported (the boundary refuses the services of the others)
     expect(findingsFor(check(bounded.app), RULE)).toEqual(
-      GUARD_RAILS.filter((r) => !r.beyondCeiling)
+      PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling)
         .map((r) => `GuardRail::${r.sid}`)
         .sort(),
     );
@@ -28,16 +29,16 @@ describe('AgentIdentity-GuardRailsAttached', () => {
     role.addPropertyDeletionOverride('PermissionsBoundary');
     // THEN every rail is reported, also those beyond the ceiling
     expect(findingsFor(check(unbounded.app), RULE)).toEqual(
-      GUARD_RAILS.map((r) => `GuardRail::${r.sid}`).sort(),
+      PERMISSIONS_GUARDRAILS.map((r) => `GuardRail::${r.sid}`).sort(),
     );
-    expect(GUARD_RAILS.some((r) => r.beyondCeiling)).toBe(true);
+    expect(PERMISSIONS_GUARDRAILS.some((r) => r.beyondCeiling)).toBe(true);
   });
 
   test('a copy of the rails with one action dropped, or a condition added, does not count', () => {
     const { app, stack } = plainApp();
     const role = handWrittenRole(stack, 'Hand', 'hand-written');
     (role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
-    const [first, second, ...rest] = GUARD_RAILS;
+    const [first, second, ...rest] = PERMISSIONS_GUARDRAILS;
     const copy = new iam.ManagedPolicy(stack, 'Copy', {
       roles: [role],
       statements: [

@@ -16,12 +16,12 @@ describe('AgentIdentity-NarrowTrust', () => {
     // GIVEN one agent per runtime kind
     const { app, stack } = plainApp();
     const runtimes: [string, AgentRuntime][] = [
-      ['lambda', AgentRuntime.lambda()],
+      ['lambda', AgentRuntime.lambdaFunction()],
       ['ecs', AgentRuntime.ecsTask()],
-      ['eks', AgentRuntime.eksPodIdentity({ namespace: 'agents', serviceAccount: 'triage' })],
+      ['eks', AgentRuntime.eksPodIdentity({ kubernetesNamespace: 'agents', serviceAccount: 'triage' })],
       ['agentcore', AgentRuntime.agentCoreRuntime()],
       ['bedrock-agent', AgentRuntime.bedrockAgent()],
-      ['github', AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/main' })],
+      ['github', AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/main' })],
       ['partner', AgentRuntime.account('222222222222', { externalId: 'partner-7f3a' })],
     ];
     const agents = runtimes.map(

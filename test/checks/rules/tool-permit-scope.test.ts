@@ -56,7 +56,7 @@ describe('AgentIdentity-ToolPermitScope', () => {
     const crm = target(stack, gateway, 'Crm', { getRecord: { props: {} } });
     const agent = new AgentIdentity(stack, 'A', {
       agentName: 'a',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       owner: 'o@example.com',
     });
     AgentToolPolicy.of(gateway).grant(agent, [GatewayTool.of(crm, 'getRecord')], {

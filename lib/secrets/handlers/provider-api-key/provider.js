@@ -1,7 +1,7 @@
 'use strict';
 /**
  * SKELETON: the three calls to your provider's key API. Copy this folder into your app, replace
- * the bodies below, and deploy it with `SecretRotation.lambda(fn, { every })` (see
+ * the bodies below, and deploy it with `SecretRotation.lambdaFunction(fn, { every })` (see
  * lib/secrets/README.md, "Rotating a third-party provider key"). Until then every call throws, so
  * a rotation with the unedited skeleton fails at createSecret and AWSCURRENT stays.
  *

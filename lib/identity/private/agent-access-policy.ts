@@ -1,9 +1,9 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { failAt } from '../shared/errors';
-import { AgentGrantSharing } from './agent-grant-sharing';
-import { AgentBoundary } from './agent-boundary';
+import { failAt } from '../../shared/errors';
+import { AgentGrantSharing } from '../agent-grant-sharing';
+import { AgentBoundary } from '../agent-boundary';
 
 /** IAM's limit on the inline policies of one role, less room for the policy name. */
 export const INLINE_POLICY_BUDGET = 10_000;
@@ -43,7 +43,7 @@ export class AgentAccessPolicy {
     private readonly role: iam.Role,
   ) {
     this.renderInlineLazily();
-    AgentGrantSharing.of(owner).register(this);
+    AgentGrantSharing.of(owner)._register(this);
   }
 
   /** The agent construct whose grants these are. */
@@ -120,7 +120,7 @@ export class AgentAccessPolicy {
       used += cost;
     }
     // the role's other managed policies are the guard rails: more of them on a role without the boundary
-    const guardRails = AgentBoundary.of(this.owner).guardRailPolicyCount(
+    const guardRails = AgentBoundary.of(this.owner).permissionsGuardrailPolicyCount(
       this.role.permissionsBoundary !== undefined,
     );
     const maxOverflow = MAX_MANAGED_POLICIES - guardRails;

@@ -1,12 +1,12 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ESCALATION_DENY_PATTERNS } from '../shared/escalation-actions';
-import { AgentTagKeys } from '../shared/tag-keys';
+import { ESCALATION_DENY_PATTERNS } from '../../shared/escalation-actions';
+import { AgentTagKeys } from '../../shared/tag-keys';
 
 /**
  * The guard rails every agent gets. Each entry is one explicit deny with a stable Sid, so a
  * reviewer (and the entitlement report) can name which rail stops what.
  */
-export interface GuardRail {
+export interface PermissionsGuardrail {
   /** Stable statement id. */
   readonly sid: string;
   /** What the rail prevents, in one sentence. */
@@ -179,7 +179,7 @@ const AUDIT_TAMPERING = [
 ];
 
 /** The guard rails, in the order they appear in the policies. */
-export const GUARD_RAILS: readonly GuardRail[] = [
+export const PERMISSIONS_GUARDRAILS: readonly PermissionsGuardrail[] = [
   {
     sid: 'DenyIamWrites',
     purpose:
@@ -269,7 +269,7 @@ export const GUARD_RAILS: readonly GuardRail[] = [
 ];
 
 /** The deny statement of one guard rail. */
-export function guardRailStatement(rail: GuardRail): iam.PolicyStatement {
+export function permissionsGuardrailStatement(rail: PermissionsGuardrail): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: rail.sid,
     effect: iam.Effect.DENY,
@@ -280,26 +280,28 @@ export function guardRailStatement(rail: GuardRail): iam.PolicyStatement {
 }
 
 /** IAM's limit on one customer managed policy (6,144 characters), less room for its envelope. */
-export const GUARD_RAIL_POLICY_BUDGET = 6_000;
+export const PERMISSIONS_GUARDRAIL_POLICY_BUDGET = 6_000;
 
 /**
- * The guard rails grouped into managed policies, each within {@link GUARD_RAIL_POLICY_BUDGET}
+ * The guard rails grouped into managed policies, each within {@link PERMISSIONS_GUARDRAIL_POLICY_BUDGET}
  * characters (as IAM counts them: JSON without whitespace). The first holds every rail of the
  * services the ceiling lets through and goes on every agent role; the others hold the rails
  * beyond the ceiling and go only on roles without the boundary (a bounded role cannot use those
  * services at all).
  */
-export const GUARD_RAIL_POLICIES: readonly (readonly GuardRail[])[] = [
-  ...pack(GUARD_RAILS.filter((r) => !r.beyondCeiling)),
-  ...pack(GUARD_RAILS.filter((r) => r.beyondCeiling)),
+export const PERMISSIONS_GUARDRAIL_POLICIES: readonly (readonly PermissionsGuardrail[])[] = [
+  ...pack(PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling)),
+  ...pack(PERMISSIONS_GUARDRAILS.filter((r) => r.beyondCeiling)),
 ];
 
-/** How many of {@link GUARD_RAIL_POLICIES} every agent role carries (the rest: roles without the boundary). */
-export const GUARD_RAIL_POLICIES_WITHIN_CEILING = pack(GUARD_RAILS.filter((r) => !r.beyondCeiling)).length;
+/** How many of {@link PERMISSIONS_GUARDRAIL_POLICIES} every agent role carries (the rest: roles without the boundary). */
+export const PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING = pack(
+  PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling),
+).length;
 
 /** The guard rails as deny statements. */
-export function guardRailStatements(): iam.PolicyStatement[] {
-  return GUARD_RAILS.map(guardRailStatement);
+export function permissionsGuardrailStatements(): iam.PolicyStatement[] {
+  return PERMISSIONS_GUARDRAILS.map(permissionsGuardrailStatement);
 }
 
 /** Splits patterns into consecutive parts of at most `budget` characters of JSON. */
@@ -319,15 +321,15 @@ function chunks(patterns: string[], budget: number): string[][] {
 }
 
 /** First-fit packing of rails into policy documents within the budget. */
-function pack(rails: readonly GuardRail[]): GuardRail[][] {
+function pack(rails: readonly PermissionsGuardrail[]): PermissionsGuardrail[][] {
   const envelope = '{"Version":"2012-10-17","Statement":[]}'.length;
-  const cost = (r: GuardRail) =>
+  const cost = (r: PermissionsGuardrail) =>
     JSON.stringify({ Sid: r.sid, Effect: 'Deny', Action: r.actions, Resource: '*', Condition: r.condition })
       .length + 1;
-  const groups: { rails: GuardRail[]; used: number }[] = [];
+  const groups: { rails: PermissionsGuardrail[]; used: number }[] = [];
   for (const rail of rails) {
     const c = cost(rail);
-    const group = groups.find((g) => g.used + c <= GUARD_RAIL_POLICY_BUDGET);
+    const group = groups.find((g) => g.used + c <= PERMISSIONS_GUARDRAIL_POLICY_BUDGET);
     if (group) {
       group.rails.push(rail);
       group.used += c;

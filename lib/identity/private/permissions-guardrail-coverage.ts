@@ -1,4 +1,4 @@
-import { AGENT_RUNTIME_ACTIONS, AGENT_SERVICES, GUARD_RAILS } from './guard-rails';
+import { AGENT_RUNTIME_ACTIONS, AGENT_SERVICES, PERMISSIONS_GUARDRAILS } from './permissions-guardrails';
 
 const RUNTIME = new Set(AGENT_RUNTIME_ACTIONS.map((a) => a.toLowerCase()));
 
@@ -19,13 +19,13 @@ function withinCeiling(action: string): boolean {
 }
 
 /**
- * The guard rails beyond the ceiling (see `GuardRail.beyondCeiling`) that a role's boundary makes
+ * The guard rails beyond the ceiling (see `PermissionsGuardrail.beyondCeiling`) that a role's boundary makes
  * unnecessary: a boundary whose every Allow names only services and actions of the agents' ceiling
  * refuses those services entirely, so their rails need not be attached. The entitlement report
  * and the GuardRailsAttached rule both judge with this one function.
  */
-export function railsCoveredByCeiling(allows: readonly BoundaryAllow[]): string[] {
+export function guardrailsCoveredByCeiling(allows: readonly BoundaryAllow[]): string[] {
   if (allows.length === 0) return [];
   const narrow = allows.every((g) => g.notActions === undefined && g.actions.every(withinCeiling));
-  return narrow ? GUARD_RAILS.filter((r) => r.beyondCeiling).map((r) => r.sid) : [];
+  return narrow ? PERMISSIONS_GUARDRAILS.filter((r) => r.beyondCeiling).map((r) => r.sid) : [];
 }
