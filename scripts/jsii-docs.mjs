@@ -95,7 +95,8 @@ function ensureAssembly() {
 /** Compiles and translates every code sample of the assembly (README and doc comments) into the tablet. */
 function rosetta() {
   fs.rmSync(TABLET, { force: true });
-  tool('jsii-rosetta extract --strict', 'jsii-rosetta', ['extract', '--strict', ASSEMBLY]);
+  // --batch compiles the samples in one TypeScript program (about half the time of one program each).
+  tool('jsii-rosetta extract --strict', 'jsii-rosetta', ['extract', '--strict', '--batch', '100', ASSEMBLY]);
   if (!fs.existsSync(TABLET)) fail(`jsii-rosetta wrote no tablet at ${path.relative(ROOT, TABLET)}`);
 }
 
