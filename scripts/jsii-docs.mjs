@@ -29,6 +29,8 @@ const API_MD = path.join(ROOT, 'API.md');
 const README = path.join(ROOT, 'README.md');
 const OUTDIR = path.join(ROOT, 'dist-jsii');
 const SMOKE = path.join(OUTDIR, 'smoke', 'smoke_test.py');
+/** The fingerprint of the assembly the tablet was extracted from. */
+const TABLET_OF = path.join(ROOT, 'node_modules', '.cache', 'jsii-docs', 'tablet-of');
 
 /** The README section whose TypeScript example is shown translated, and the translations shown. */
 export const SECTION = '## Using from Python, Java, .NET and Go';
@@ -95,13 +97,22 @@ function ensureAssembly() {
 /** Compiles and translates every code sample of the assembly (README and doc comments) into the tablet. */
 function rosetta() {
   fs.rmSync(TABLET, { force: true });
+  fs.rmSync(TABLET_OF, { force: true });
   // --batch compiles the samples in one TypeScript program (about half the time of one program each).
   tool('jsii-rosetta extract --strict', 'jsii-rosetta', ['extract', '--strict', '--batch', '100', ASSEMBLY]);
   if (!fs.existsSync(TABLET)) fail(`jsii-rosetta wrote no tablet at ${path.relative(ROOT, TABLET)}`);
+  fs.mkdirSync(path.dirname(TABLET_OF), { recursive: true });
+  fs.writeFileSync(TABLET_OF, assemblyFingerprint());
 }
 
+function assemblyFingerprint() {
+  return JSON.parse(fs.readFileSync(ASSEMBLY, 'utf8')).fingerprint;
+}
+
+/** Runs rosetta unless the tablet was extracted from an assembly with the current fingerprint. */
 function ensureTablet() {
-  if (!fs.existsSync(TABLET) || fs.statSync(TABLET).mtimeMs < fs.statSync(ASSEMBLY).mtimeMs) rosetta();
+  const extractedFrom = fs.existsSync(TABLET_OF) ? fs.readFileSync(TABLET_OF, 'utf8') : undefined;
+  if (!fs.existsSync(TABLET) || extractedFrom !== assemblyFingerprint()) rosetta();
 }
 
 /** The fenced blocks of a markdown text, in order: language (first word of the info string) and body. */
