@@ -45,7 +45,7 @@ describe('reference app (bin/)', () => {
     for (const reason of reasons) expect(reason.length).toBeGreaterThanOrEqual(40);
   });
 
-  test('synth writes the entitlement evidence for every agent, with owner and guard rails', () => {
+  test('synth writes the entitlement evidence for every agent, with owner and permissions guardrails', () => {
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'agent-entitlements.json'), 'utf8'));
     const agents = report.agents.map((a: Json) => a.agentName).sort();
     expect(agents).toEqual([

@@ -72,7 +72,7 @@ export function arn(service: string, region: string, account: string, resource: 
 }
 
 /**
- * Every action of the role's own policies (Allow and Deny), i.e. without the shared guard rails
+ * Every action of the role's own policies (Allow and Deny), i.e. without the shared permissions guardrails
  * of the stack's AgentBoundary, which lib/identity tests.
  */
 export function actionsOf(role: RolePolicies): string[] {

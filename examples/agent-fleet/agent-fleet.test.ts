@@ -139,14 +139,14 @@ describe('example: agent-fleet', () => {
         // WHEN the policies IAM evaluates for the agent are listed
         expect(holder).toBeDefined();
         const names = holder!.role.identityPolicies.map((p) => p.name);
-        // THEN its grants come from the shared policy, besides the stack's guard rails
+        // THEN its grants come from the shared policy, besides the stack's permissions guardrails
         expect(names.filter((n) => !n.startsWith('AgentBoundary'))).toEqual([holder!.policyId]);
         expect(actionsOf(holder!.role)).toEqual(expect.arrayContaining(['s3:GetObject']));
       });
 
       test.each([
         ['reads a ticket of its own tenant', 's3:GetObject', 'own', 'own', 'Allowed'],
-        // another tenant's data: explicitly denied by the tenant fence of the guard rails
+        // another tenant's data: explicitly denied by the tenant fence of the permissions guardrails
         ['reads a ticket of another tenant', 's3:GetObject', 'other', 'other', 'ExplicitlyDenied'],
         [
           'reads its own tenant’s bucket tagged for another tenant',

@@ -35,11 +35,11 @@ describe('quarterly access evidence (SOX)', () => {
     expect(report.schemaVersion).toBe(1);
   });
 
-  test('every agent is covered by the audit trail and keeps all its guard rails', () => {
+  test('every agent is covered by the audit trail and keeps all its permissions guardrails', () => {
     const report = JSON.parse(read('agent-entitlements.json'));
     for (const agent of report.agents as Json[]) {
       expect(agent.auditTrails.length).toBeGreaterThan(0);
-      expect(agent.missingGuardRails).toEqual([]);
+      expect(agent.missingPermissionsGuardrails).toEqual([]);
       expect(agent.permissionsBoundary).not.toBeNull();
     }
   });
@@ -90,7 +90,7 @@ describe('marketing dashboard: what each agent may do (simulated)', () => {
         target === 'trail'
           ? arn('cloudtrail', REGION, ACCOUNT, `trail/${stack.trail.trailName}`)
           : role.roleArn;
-      // THEN the guard rails deny it
+      // THEN the permissions guardrails deny it
       expect(await simulateAs(role, { action, resource })).toBe('ExplicitlyDenied');
     }
   });

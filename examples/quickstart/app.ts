@@ -22,7 +22,7 @@ export function buildApp(app: App): Stack {
   // One tamper-evident trail records what every agent does (retention >= 6 months).
   const trail = new AgentAuditTrail(stack, 'Audit', { retention: Duration.days(400) });
 
-  // The agent: a role only Lambda of this account may assume, tagged for ABAC, under the guard rails.
+  // The agent: a role only Lambda of this account may assume, tagged for ABAC, under the permissions guardrails.
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
     runtime: AgentRuntime.lambdaFunction(),

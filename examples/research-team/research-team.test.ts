@@ -82,7 +82,7 @@ describe('research team: each agent writes only its own prefix of the shared wor
   });
 
   test.each<[Role]>([['researcher'], ['coder'], ['reviewer']])(
-    '%s cannot retag the workspace to reach other data (guard rail)',
+    '%s cannot retag the workspace to reach other data (permissions guardrail)',
     async (who) => {
       // WHEN the agent tries to replace the bucket's tags
       const decision = await simulateData(roles[who], {
@@ -90,7 +90,7 @@ describe('research team: each agent writes only its own prefix of the shared wor
         resource: `arn:${PARTITION}:s3:::${bucketName}`,
         context: bucketTags,
       });
-      // THEN the guard rail denies it explicitly
+      // THEN the permissions guardrail denies it explicitly
       expect(decision).toBe('ExplicitlyDenied');
     },
   );

@@ -26,7 +26,7 @@ import { verifiablePolicies } from './rules/verifiable-policies';
 import { gatewayPolicyEngine } from './rules/gateway-policy-engine';
 import { toolPermitScope } from './rules/tool-permit-scope';
 import { delegationFence } from './rules/delegation-fence';
-import { guardRailsAttached } from './rules/guard-rails-attached';
+import { permissionsGuardrailsAttached } from './rules/permissions-guardrails-attached';
 import { leadingKeysGuard } from './rules/leading-keys-guard';
 import { noAlwaysTrueConditions } from './rules/no-always-true-conditions';
 import { principalTagWildcard } from './rules/principal-tag-wildcard';
@@ -97,7 +97,7 @@ const RULES: readonly RuleSpec[] = [
     level: NagMessageLevel.ERROR,
     info: 'A policy of the agent role names an IAM action that does not exist.',
     explanation:
-      'A misspelled action grants nothing (the agent fails at run time) and in a Deny it denies nothing (a guard rail that silently does not hold). Fix the spelling against the Service Authorization Reference.',
+      'A misspelled action grants nothing (the agent fails at run time) and in a Deny it denies nothing (a permissions guardrail that silently does not hold). Fix the spelling against the Service Authorization Reference.',
     rule: actionsExist,
   },
   {
@@ -221,12 +221,12 @@ const RULES: readonly RuleSpec[] = [
     rule: attributablePolicies,
   },
   {
-    name: 'GuardRailsAttached',
+    name: 'PermissionsGuardrailsAttached',
     level: NagMessageLevel.ERROR,
-    info: 'The agent role lacks a guard-rail deny of the AgentBoundary GuardRails policy.',
+    info: 'The agent role lacks a permissions-guardrail deny of the AgentBoundary GuardRails policy.',
     explanation:
-      'The explicit guard-rail denies hold whatever else is granted, also when the boundary is opted out of or replaced. Keep the stack’s AgentBoundary GuardRails managed policy attached, unchanged.',
-    rule: guardRailsAttached,
+      'The explicit permissions-guardrail denies hold whatever else is granted, also when the boundary is opted out of or replaced. Keep the stack’s AgentBoundary GuardRails managed policy attached, unchanged.',
+    rule: permissionsGuardrailsAttached,
   },
   {
     name: 'DelegationFence',

@@ -17,18 +17,18 @@ import {
 const BOUNDARY_ID = 'AgentBoundary';
 const CEILING_REASON =
   'a permissions boundary grants nothing: an agent may do only what its own policies allow AND the boundary allows; ' +
-  'the boundary names the services agents use (service:*) as the ceiling the explicit guard-rail denies are carved from, ' +
+  'the boundary names the services agents use (service:*) as the ceiling the explicit permissions-guardrail denies are carved from, ' +
   'and it is never attached as a grant';
-/** Services whose every write is a guard rail: never part of the ceiling. */
+/** Services whose every write is a permissions guardrail: never part of the ceiling. */
 const NEVER_IN_CEILING = ['iam', 'organizations', 'cloudtrail', 'sso', 'account'];
 
 /**
- * The guard rails shared by every agent in a stack: one permissions boundary and the explicit-deny
+ * The permissions guardrails shared by every agent in a stack: one permissions boundary and the explicit-deny
  * policies, created once per stack however many agents it holds.
  *
  * The boundary is a ceiling, not a grant: it allows only the services agents use
  * ({@link AGENT_SERVICES}) and the runtime actions their compute needs ({@link AGENT_RUNTIME_ACTIONS}),
- * less the guard rails; what an agent may actually do comes only from its own grants. The guard-rail
+ * less the permissions guardrails; what an agent may actually do comes only from its own grants. The permissions-guardrail
  * policies repeat every rail as identity policies (in as many managed policies as IAM's size limit
  * needs), so they hold even on a role whose boundary was opted out of, and their explicit denies
  * also stop grants made by resource policies.
@@ -75,7 +75,7 @@ export class AgentBoundary extends Construct {
     });
     const within = this.policies(0, PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING);
     if (within.length !== 1) {
-      throw new Error('the guard rails within the ceiling must fit one managed policy');
+      throw new Error('the permissions guardrails within the ceiling must fit one managed policy');
     }
     this.permissionsGuardrails = within[0];
   }
@@ -89,7 +89,7 @@ export class AgentBoundary extends Construct {
   }
 
   /**
-   * The guard-rail policies an agent role carries: the rails of the services the ceiling lets
+   * The permissions-guardrail policies an agent role carries: the rails of the services the ceiling lets
    * through on every role; for a role without the boundary also the rails beyond the ceiling
    * (created on first use, so a stack whose agents all keep the boundary has none of them).
    */
@@ -101,7 +101,7 @@ export class AgentBoundary extends Construct {
     return [this.permissionsGuardrails, ...this.beyondCeilingPolicies()];
   }
 
-  /** How many guard-rail policies a role carries (for the managed-policy limit of a role). */
+  /** How many permissions-guardrail policies a role carries (for the managed-policy limit of a role). */
   public permissionsGuardrailPolicyCount(bounded: boolean): number {
     return bounded && this.addedServices.length === 0
       ? 1
@@ -112,7 +112,7 @@ export class AgentBoundary extends Construct {
    * Lets the agents of this stack use more services than {@link AGENT_SERVICES}, e.g.
    * `AgentBoundary.of(stack).allowServices('sagemaker')` for agents that register models. Each
    * service is added to the ceiling as `service:*`; every agent role of the stack then also
-   * carries the guard rails beyond the ceiling, so the escalation paths of the added services stay
+   * carries the permissions guardrails beyond the ceiling, so the escalation paths of the added services stay
    * denied. What an agent may do still comes only from its own grants.
    */
   public allowServices(...services: string[]): void {
@@ -140,7 +140,7 @@ export class AgentBoundary extends Construct {
     return this.beyondCeiling;
   }
 
-  /** The managed policies this construct has made: the boundary and the guard-rail policies. */
+  /** The managed policies this construct has made: the boundary and the permissions-guardrail policies. */
   public get policyCount(): number {
     return 2 + (this.beyondCeiling?.length ?? 0);
   }

@@ -80,7 +80,7 @@ export interface AgentIdentityProps {
   readonly auditTrail?: IAgentAuditTrail;
   /**
    * Opt out of the shared permissions boundary, with the reason (it is shown in the evidence and
-   * as a warning). The explicit guard-rail denies stay attached either way.
+   * as a warning). The explicit permissions-guardrail denies stay attached either way.
    * @default - the stack's AgentBoundary is the role's permissions boundary
    */
   readonly boundaryOptOutReason?: string;
@@ -103,7 +103,7 @@ const registries = new WeakMap<IConstruct, Map<string, string>>();
 /**
  * The identity of one AI agent: an IAM role whose trust names exactly who runs the agent, whose
  * tags carry the ABAC attributes (`ai:agent`, `ai:tenant`, `ai:clearance`, `ai:owner`), and which
- * carries the shared guard rails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
+ * carries the shared permissions guardrails. Grants go through `grantData`, `grantModels` and `AgentSecret`.
  */
 export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly agentName: string;
@@ -145,8 +145,8 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       props.maxSessionDuration ?? MIN_SESSION,
       runtime.maxSessionDurationCap,
     );
-    const guardRails = AgentBoundary.of(this);
-    this.permissionsBoundary = resolveBoundary(this, guardRails, props.boundaryOptOutReason);
+    const agentBoundary = AgentBoundary.of(this);
+    this.permissionsBoundary = resolveBoundary(this, agentBoundary, props.boundaryOptOutReason);
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: runtime.assumedBy,
@@ -158,7 +158,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       permissionsBoundary: this.permissionsBoundary,
     });
     this.role = role;
-    for (const policy of guardRails.permissionsGuardrailPoliciesFor(
+    for (const policy of agentBoundary.permissionsGuardrailPoliciesFor(
       this.role,
       this.permissionsBoundary !== undefined,
     ))
@@ -421,10 +421,10 @@ function validateSession(scope: Construct, duration: Duration, cap: Duration | u
 
 function resolveBoundary(
   scope: Construct,
-  guardRails: AgentBoundary,
+  agentBoundary: AgentBoundary,
   optOutReason: string | undefined,
 ): iam.IManagedPolicy | undefined {
-  if (optOutReason === undefined) return guardRails.boundary;
+  if (optOutReason === undefined) return agentBoundary.boundary;
   if (optOutReason.trim().length < 10) {
     failAt(
       scope,

@@ -3,7 +3,7 @@ import { AgentTagKeys } from '../shared/tag-keys';
 
 /**
  * What a revocation writes on an agent role, in one place: the CLI (`agent-identity revoke`), the
- * automatic-containment handler and the guard rails that honour a revocation all read from here.
+ * automatic-containment handler and the permissions guardrails that honour a revocation all read from here.
  *
  * A revocation is two independent marks on the role, each enough on its own to deny everything:
  *
@@ -11,13 +11,13 @@ import { AgentTagKeys } from '../shared/tag-keys';
  *    (`aws:TokenIssueTime` earlier than the revocation), a deny of every action for sessions
  *    issued later (new sessions are useless), and a named deny of the AgentCore token vault
  *    (workload access tokens, OAuth2 tokens, API keys);
- * 2. the role tag {@link AgentRevocation.REVOKED_TAG} (the revocation time), which the guard rails
- *    of every agent (its permissions boundary and its guard-rail policy) and the organization's
+ * 2. the role tag {@link AgentRevocation.REVOKED_TAG} (the revocation time), which the permissions guardrails
+ *    of every agent (its permissions boundary and its permissions-guardrail policy) and the organization's
  *    service control policy honour with a deny of every action.
  *
  * Neither mark is declared in any template, so `cdk deploy` of the agent's stack does not write or
  * remove it (CloudFormation updates what the template declared); and should one of them ever be
- * dropped, the other still denies everything. Agents cannot lift either: the guard rails deny every
+ * dropped, the other still denies everything. Agents cannot lift either: the permissions guardrails deny every
  * IAM write (`iam:DeleteRolePolicy`, `iam:UntagRole`, ...) to every agent.
  */
 export class AgentRevocation {

@@ -1,6 +1,13 @@
 export { AgentRevocation } from './agent-revocation';
-export { AgentOrganizationGuardRails, OrganizationModelGuardrail } from './agent-organization-guard-rails';
-export type { AgentOrganizationGuardRailsProps } from './agent-organization-guard-rails';
+export {
+  AgentOrganizationGuardRails,
+  AgentOrganizationPolicies,
+  OrganizationModelGuardrail,
+} from './agent-organization-policies';
+export type {
+  AgentOrganizationGuardRailsProps,
+  AgentOrganizationPoliciesProps,
+} from './agent-organization-policies';
 export { AgentAnomalyAlarms, AgentAnomalyDetection, AnomalyMetrics } from './agent-anomaly-detection';
 export type {
   AgentAnomalyDetectionOptions,

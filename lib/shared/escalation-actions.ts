@@ -138,7 +138,7 @@ export const ESCALATION_ACTIONS: readonly string[] = DERIVED_ESCALATION_ACTIONS;
 
 /**
  * {@link ESCALATION_ACTIONS} compressed into patterns of exact coverage: a `service:Prefix*` only
- * where every action of the service with that prefix is on the list. The guard rails deny these.
+ * where every action of the service with that prefix is on the list. The permissions guardrails deny these.
  */
 export { ESCALATION_DENY_PATTERNS };
 

@@ -2,7 +2,7 @@
  * The tag keys that all ABAC in this library rests on.
  *
  * Principal tags sit on agent roles; resource tags sit on data stores. Every key shares the
- * `ai:` prefix so that one guard rail can protect them all from being changed by an agent.
+ * `ai:` prefix so that one permissions guardrail can protect them all from being changed by an agent.
  */
 export class AgentTagKeys {
   /** Prefix shared by every protected key. */

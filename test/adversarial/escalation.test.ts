@@ -12,7 +12,7 @@ import { agentApp, check, findingsFor } from '../checks/fixtures';
 /**
  * Attacker: an agent that may act as another identity (run code under another role, rewrite what a
  * role runs, open a resource policy) has more than its own grants. Every such action must be both
- * reported by AgentIdentity-NoPrivilegeEscalation and explicitly denied by the guard rails — and the
+ * reported by AgentIdentity-NoPrivilegeEscalation and explicitly denied by the permissions guardrails — and the
  * list must be derived from the IAM catalog, so a path AWS labels "Permissions management" cannot be
  * missing because nobody thought of it.
  */
@@ -124,13 +124,13 @@ describe('escalation: the issue’s paths are reported by the rule', () => {
   });
 });
 
-describe('escalation: the guard rails deny every path, whatever is granted', () => {
+describe('escalation: the permissions guardrails deny every path, whatever is granted', () => {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'over-granted',
     runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
-    boundaryOptOutReason: 'only the guard-rail policies are tested here',
+    boundaryOptOutReason: 'only the permissions-guardrail policies are tested here',
   });
   agent.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
   const template = Template.fromStack(stack).toJSON();
@@ -162,7 +162,7 @@ describe('escalation: the list is derived from the IAM catalog', () => {
     expect(missing).toEqual([]);
   });
 
-  test('every action on the list is denied unconditionally by a guard rail', () => {
+  test('every action on the list is denied unconditionally by a permissions guardrail', () => {
     const uncovered = ESCALATION_ACTIONS.filter((a) => !denyPatterns.some((p) => p.test(a)));
     expect(uncovered).toEqual([]);
   });

@@ -122,11 +122,14 @@ describe('hand-written statements that used to pass', () => {
     ]);
   });
 
-  test('the guard-rail policy detached', () => {
+  test('the permissions-guardrail policy detached', () => {
     const c = cleanApp();
     (c.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
-    expect(findingsFor(check(c.app, WITH_GUARDRAIL), 'GuardRailsAttached')).toEqual(
-      expect.arrayContaining(['GuardRail::DenyIamWrites', 'GuardRail::DenyPrivilegeEscalation']),
+    expect(findingsFor(check(c.app, WITH_GUARDRAIL), 'PermissionsGuardrailsAttached')).toEqual(
+      expect.arrayContaining([
+        'PermissionsGuardrail::DenyIamWrites',
+        'PermissionsGuardrail::DenyPrivilegeEscalation',
+      ]),
     );
   });
 });

@@ -9,7 +9,7 @@ import { newStack } from '../helpers/stacks';
 /**
  * Attacker: a platform engineer (or a compromised pipeline) adds access by hand — a broad identity
  * statement, or a resource policy on another tenant's store naming the agent's role. Whatever is
- * granted, an agent must never reach a resource whose `ai:tenant` is not its own: the guard rails
+ * granted, an agent must never reach a resource whose `ai:tenant` is not its own: the permissions guardrails
  * carry an explicit deny (the tenant fence), which also stops resource-policy grants.
  */
 
@@ -19,11 +19,11 @@ const arn = (service: string, rest: string) => `arn:aws:${service}:${REGION}:${A
 interface Agents {
   readonly acme: RolePolicies;
   readonly platform: RolePolicies;
-  /** The acme agent without the shared boundary: only the guard-rail policies stand. */
+  /** The acme agent without the shared boundary: only the permissions-guardrail policies stand. */
   readonly acmeUnbounded: RolePolicies;
 }
 
-/** Agents that were (wrongly) granted everything by hand, so only the guard rails can stop them. */
+/** Agents that were (wrongly) granted everything by hand, so only the permissions guardrails can stop them. */
 function overGranted(): Agents {
   const { stack } = newStack();
   const make = (agentName: string, props: { tenant?: string; boundaryOptOutReason?: string }) => {

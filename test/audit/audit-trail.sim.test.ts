@@ -19,7 +19,7 @@ import { newStack } from '../helpers/stacks';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // GIVEN an agent recorded by the trail that was (wrongly) granted '*' on '*',
-// so only the guard rails and the audit resources' own policies can stop it
+// so only the permissions guardrails and the audit resources' own policies can stop it
 const { stack } = newStack();
 const trail = new AgentAuditTrail(stack, 'Audit');
 const agent = new AgentIdentity(stack, 'Agent', {
@@ -69,7 +69,7 @@ describe('agents cannot stop, delete or reconfigure the trail', () => {
     async (action) => {
       // WHEN the agent calls it on this trail
       const decision = await simulate(role, { action, resource: trailArn });
-      // THEN a guard rail denies it
+      // THEN a permissions guardrail denies it
       expect(decision).toBe('ExplicitlyDenied');
     },
   );
@@ -117,7 +117,7 @@ describe('agents cannot delete or rewrite log objects (bucket policy, simulated 
     expect(await simulate(role, { action: 's3:DeleteObject', resource: logObject() })).toBe('Allowed');
   });
 
-  test('s3:PutBucketPolicy is denied by both the guard rails and the bucket policy', async () => {
+  test('s3:PutBucketPolicy is denied by both the permissions guardrails and the bucket policy', async () => {
     expect(await simulate(role, { action: 's3:PutBucketPolicy', resource: r.arn(logBucketId) })).toBe(
       'ExplicitlyDenied',
     );

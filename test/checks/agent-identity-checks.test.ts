@@ -138,7 +138,7 @@ describe('each kind of violation, injected into a clean app, is reported by exac
     ],
     ['RequiredTags', (c) => Tags.of(c.agent).remove('ai:owner', { priority: 2000 })],
     [
-      'GuardRailsAttached',
+      'PermissionsGuardrailsAttached',
       (c) => (c.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns'),
     ],
     [
@@ -281,11 +281,11 @@ describe('each kind of violation, injected into a clean app, is reported by exac
 
   /**
    * Violations that are two findings by nature: a role stripped of its boundary also lacks the
-   * beyond-ceiling guard rails the boundary made unnecessary; a trust naming another tenant's
+   * beyond-ceiling permissions guardrails the boundary made unnecessary; a trust naming another tenant's
    * orchestrator also lets that orchestrator assume a role outside its tenant.
    */
   const alsoReported: Record<string, string[]> = {
-    PermissionsBoundary: ['GuardRailsAttached'],
+    PermissionsBoundary: ['PermissionsGuardrailsAttached'],
     DelegationFence: ['NoPrivilegeEscalation'],
   };
 

@@ -152,7 +152,7 @@ export function handWrittenRole(scope: IConstruct, id: string, agentName: string
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }),
     permissionsBoundary: rails.boundary,
-    managedPolicies: [rails.guardRails],
+    managedPolicies: [rails.permissionsGuardrails],
   });
   Tags.of(role).add('ai:agent', agentName);
   Tags.of(role).add('ai:owner', 'team@example.com');

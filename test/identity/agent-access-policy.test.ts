@@ -42,7 +42,7 @@ describe('AgentAccessPolicy', () => {
     const { agent, json } = agentWithGrants(10);
     expect(agent.overflowPolicies).toHaveLength(0);
     const types = Object.values<{ Type: string }>(json.Resources).map((r) => r.Type);
-    // the stack's shared boundary and guard-rail policies only
+    // the stack's shared boundary and permissions-guardrail policies only
     expect(types.filter((t) => t === 'AWS::IAM::ManagedPolicy')).toHaveLength(2);
   });
 

@@ -46,12 +46,12 @@ describe('AgentBoundary', () => {
     ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy',
   );
 
-  test('the boundary and every guard-rail policy fit IAM’s managed-policy limit (6,144 characters)', () => {
+  test('the boundary and every permissions-guardrail policy fit IAM’s managed-policy limit (6,144 characters)', () => {
     // GIVEN the rendered documents, as IAM counts them (JSON without whitespace)
     const sizes = policies.map(
       ([id, r]) => [id, JSON.stringify(r.Properties.PolicyDocument).length] as const,
     );
-    // THEN each fits, and there are as many guard-rail policies as planned
+    // THEN each fits, and there are as many permissions-guardrail policies as planned
     expect(sizes.length).toBe(1 + PERMISSIONS_GUARDRAIL_POLICIES.length);
     for (const [id, size] of sizes)
       expect({ id, fits: size <= MANAGED_POLICY_LIMIT }).toEqual({ id, fits: true });
@@ -60,7 +60,7 @@ describe('AgentBoundary', () => {
   const sidsOf = (policies: { policy: Json }[]) =>
     policies.flatMap((p) => p.policy.Statement.map((s: Json) => s.Sid));
 
-  test('a role without the boundary carries every guard rail; a bounded role those within the ceiling, twice', () => {
+  test('a role without the boundary carries every permissions guardrail; a bounded role those within the ceiling, twice', () => {
     expect(sidsOf(unbounded.identityPolicies)).toEqual(
       expect.arrayContaining(PERMISSIONS_GUARDRAILS.map((r) => r.sid)),
     );
@@ -120,7 +120,7 @@ describe('AgentBoundary', () => {
 });
 
 describe('AgentBoundary.allowServices', () => {
-  test('widens the ceiling and puts every guard rail on every agent of the stack, also those made before', async () => {
+  test('widens the ceiling and puts every permissions guardrail on every agent of the stack, also those made before', async () => {
     // GIVEN an agent made before the ceiling is widened, granted everything by hand
     const { stack } = newStack();
     const early = new AgentIdentity(stack, 'Early', {

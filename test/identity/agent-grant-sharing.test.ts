@@ -71,7 +71,7 @@ function tenantStack(shape: TenantShape[], tweak?: (stack: Stack, agents: AgentI
   return { app, stack, agents, json };
 }
 
-/** What an agent's own grants say: every identity policy but the stack's guard rails, resolved. */
+/** What an agent's own grants say: every identity policy but the stack's permissions guardrails, resolved. */
 function grantsOf(role: RolePolicies): Json[] {
   return role.identityPolicies
     .filter((p) => !p.name.startsWith('AgentBoundary'))
@@ -160,7 +160,7 @@ describe('AgentGrantSharing', () => {
       });
     // THEN its own tenant's inbox is readable and another tenant's is not, nor may it write
     expect(await read(t, tenant)).toBe('Allowed');
-    // (explicitly: the tenant fence of the guard rails stops it whatever is granted)
+    // (explicitly: the tenant fence of the permissions guardrails stops it whatever is granted)
     expect(await read(other, `tenant-${other}`)).toBe('ExplicitlyDenied');
     expect(
       await simulate(role, {

@@ -69,7 +69,7 @@ describe('AgentIdentity', () => {
     expect(a.grantPrincipal).toBeDefined();
   });
 
-  test('every agent of a stack shares one boundary and one guard-rail policy', () => {
+  test('every agent of a stack shares one boundary and one permissions-guardrail policy', () => {
     const { stack } = newStack();
     agent(stack, {}, 'A');
     agent(stack, { agentName: 'second' }, 'B');

@@ -240,12 +240,12 @@ describe('AgentRuntime validation', () => {
       'github both ref and environment',
       () =>
         AgentRuntime.githubActions({ repo: 'acme/agents', gitRef: 'refs/heads/main', environment: 'prod' }),
-      /exactly one of ref or environment/,
+      /exactly one of gitRef or environment/,
     ],
     [
       'github neither',
       () => AgentRuntime.githubActions({ repo: 'acme/agents' }),
-      /exactly one of ref or environment/,
+      /exactly one of gitRef or environment/,
     ],
     [
       'github short ref',
@@ -260,7 +260,7 @@ describe('AgentRuntime validation', () => {
     [
       'eks wildcard namespace',
       () => AgentRuntime.eksPodIdentity({ kubernetesNamespace: '*', serviceAccount: 'sa' }),
-      /eksPodIdentity namespace "\*"/,
+      /eksPodIdentity kubernetesNamespace "\*"/,
     ],
     [
       'account bad id',

@@ -111,13 +111,13 @@ describe('a revoked agent (simulated the way IAM evaluates it)', () => {
 describe('an agent cannot lift its revocation, even when granted iam:*', () => {
   const { role } = agent(true);
   const r = revoked(role, { policy: true, tag: true });
-  // Denied both while revoked and before: the guard rails deny every IAM write to every agent.
+  // Denied both while revoked and before: the permissions guardrails deny every IAM write to every agent.
   const lifts: [string, string][] = [
     ['deletes the revocation policy', 'iam:DeleteRolePolicy'],
     ['overwrites the revocation policy', 'iam:PutRolePolicy'],
     ['removes the revocation tag', 'iam:UntagRole'],
     ['overwrites the revocation tag', 'iam:TagRole'],
-    ['detaches its guard rails', 'iam:DetachRolePolicy'],
+    ['detaches its permissions guardrails', 'iam:DetachRolePolicy'],
     ['removes its permissions boundary', 'iam:DeleteRolePermissionsBoundary'],
   ];
   test.each(lifts)('an agent that %s is explicitly denied, revoked or not', async (_what, action) => {
@@ -150,7 +150,7 @@ describe('a deploy does not lift a revocation', () => {
     expect(json).not.toContain(`"${AgentRevocation.REVOKED_TAG}"`);
   });
 
-  test('every agent carries the rail that honours the tag, in its boundary and its guard-rail policy', () => {
+  test('every agent carries the rail that honours the tag, in its boundary and its permissions-guardrail policy', () => {
     const { role } = agent(false);
     const rail = (doc: { Statement: { Sid?: string }[] }) =>
       doc.Statement.find((s) => s.Sid === 'DenyRevokedAgents');

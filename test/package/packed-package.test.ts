@@ -104,6 +104,13 @@ describe('the packed package (npm pack)', () => {
     expect(changelog).toMatch(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
   });
 
+  test('ships the jsii assembly and bundles every runtime dependency that is not a jsii module', () => {
+    expect(packed.files).toContain('.jsii');
+    for (const name of pkg.bundleDependencies ?? []) {
+      expect(packed.files).toContain(`node_modules/${name}/package.json`);
+    }
+  });
+
   test('ships every plain-JS Lambda handler the constructs load at synth', () => {
     const handlers = fs
       .readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })
@@ -115,7 +122,7 @@ describe('the packed package (npm pack)', () => {
 
   test('ships every document a shipped Markdown file links to', () => {
     const missing: string[] = [];
-    for (const file of packed.files.filter((f) => f.endsWith('.md'))) {
+    for (const file of packed.files.filter((f) => f.endsWith('.md') && !f.startsWith('node_modules/'))) {
       const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
       for (const target of relativeLinks(file, text)) {
         if (!packed.files.some((f) => f === target || f.startsWith(`${target}/`)))
@@ -126,9 +133,10 @@ describe('the packed package (npm pack)', () => {
   });
 
   test('ships no reference app, no tests, no TypeScript sources and no source maps', () => {
+    // (bundled dependencies, under node_modules/, ship as their authors published them)
     const unwanted = packed.files.filter(
       (f) =>
-        f.endsWith('.map') ||
+        (f.endsWith('.map') && !f.startsWith('node_modules/')) ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
         /^dist\/bin\/(?!agent-identity\.)/.test(f) ||
         /^(dist\/)?(test|examples|bench)\//.test(f) ||

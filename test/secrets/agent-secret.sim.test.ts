@@ -140,7 +140,7 @@ describe('AgentSecret read lock (simulated with the secret resource policy)', ()
   test('the reader is refused once the secret is relabelled to another tenant or a higher classification', async () => {
     const globex = { ...secretTags, 'aws:ResourceTag/ai:tenant': 'globex' };
     const restricted = { ...secretTags, 'aws:ResourceTag/ai:classification': 'restricted' };
-    // another tenant's secret: explicitly denied by the tenant fence of the guard rails
+    // another tenant's secret: explicitly denied by the tenant fence of the permissions guardrails
     expect(await onSecret(s.reader, 'secretsmanager:GetSecretValue', globex)).toBe('ExplicitlyDenied');
     expect(await onSecret(s.reader, 'secretsmanager:GetSecretValue', restricted)).toBe('ImplicitlyDenied');
   });

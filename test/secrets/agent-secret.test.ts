@@ -604,7 +604,7 @@ describe('AgentSecret: IAM hygiene', () => {
       const { json } = build(props, setup);
       const statements = allPolicyDocuments(json)
         .flatMap(statementsOf)
-        // The shared guard rails and boundary belong to lib/identity and are tested there.
+        // The shared permissions guardrails and boundary belong to lib/identity and are tested there.
         .filter((s) => s.Sid !== 'Ceiling' && !PERMISSIONS_GUARDRAILS.some((r) => r.sid === s.Sid));
       expect(statements.length).toBeGreaterThan(0);
       for (const s of statements) {

@@ -2,22 +2,22 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { PERMISSIONS_GUARDRAILS } from '../../identity/private/permissions-guardrails';
 import { CheckContext } from '../private/context';
-import { missingGuardRails } from '../private/guard-rail-match';
+import { missingPermissionsGuardrails } from '../private/permissions-guardrail-match';
 import { Json, NormalizedStatement, finding, flatten, statementsOf } from '../private/policy';
 
-/** Rails that hold as identity policy only (GuardRailsAttached judges them), never in the boundary. */
+/** Rails that hold as identity policy only (PermissionsGuardrailsAttached judges them), never in the boundary. */
 const BEYOND_CEILING = new Set(PERMISSIONS_GUARDRAILS.filter((r) => r.beyondCeiling).map((r) => r.sid));
 
 /**
  * AgentIdentity-PermissionsBoundary: an agent role has a permissions boundary, so a grant
  * added later (by hand, by another construct) cannot lift it above the shared ceiling — and that
- * boundary is an AgentBoundary: a managed policy of the app that carries every guard-rail deny.
+ * boundary is an AgentBoundary: a managed policy of the app that carries every permissions-guardrail deny.
  * A boundary replaced by another policy (an AWS managed or imported one the checks cannot read,
- * or one without the guard rails) is reported.
+ * or one without the permissions guardrails) is reported.
  *
  * Findings: none (plain non-compliance) when there is no boundary; `Boundary::<policy>` when the
  * boundary is not an AgentBoundary. Rails beyond the ceiling are not required in the boundary: they
- * are attached as identity policies where needed, which GuardRailsAttached judges.
+ * are attached as identity policies where needed, which PermissionsGuardrailsAttached judges.
  */
 export function permissionsBoundary(node: CfnResource, context: CheckContext): NagRuleResult {
   const role = context.index.agentRole(node);
@@ -27,7 +27,7 @@ export function permissionsBoundary(node: CfnResource, context: CheckContext): N
   const policy = context.index.target(boundary, role.resource.stack);
   const isAgentBoundary =
     policy?.type === 'AWS::IAM::ManagedPolicy' &&
-    missingGuardRails(boundaryStatements(policy)).every((sid) => BEYOND_CEILING.has(sid));
+    missingPermissionsGuardrails(boundaryStatements(policy)).every((sid) => BEYOND_CEILING.has(sid));
   return isAgentBoundary ? NagRuleCompliance.COMPLIANT : [finding('Boundary', flatten(boundary))];
 }
 

@@ -119,15 +119,15 @@ export class AgentAccessPolicy {
       groups[groups.length - 1].push(statement);
       used += cost;
     }
-    // the role's other managed policies are the guard rails: more of them on a role without the boundary
-    const guardRails = AgentBoundary.of(this.owner).permissionsGuardrailPolicyCount(
+    // the role's other managed policies are the permissions guardrails: more of them on a role without the boundary
+    const guardrailPolicies = AgentBoundary.of(this.owner).permissionsGuardrailPolicyCount(
       this.role.permissionsBoundary !== undefined,
     );
-    const maxOverflow = MAX_MANAGED_POLICIES - guardRails;
+    const maxOverflow = MAX_MANAGED_POLICIES - guardrailPolicies;
     if (groups.length - 1 > maxOverflow) {
       failAt(
         this.owner,
-        `the grants of this agent need ${groups.length - 1} overflow policies, more than the ${maxOverflow} a role can carry besides the guard rails; split the agent's duties over several agents`,
+        `the grants of this agent need ${groups.length - 1} overflow policies, more than the ${maxOverflow} a role can carry besides the permissions guardrails; split the agent's duties over several agents`,
       );
     }
     this.inline = document(groups[0]);

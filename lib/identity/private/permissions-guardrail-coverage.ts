@@ -19,10 +19,10 @@ function withinCeiling(action: string): boolean {
 }
 
 /**
- * The guard rails beyond the ceiling (see `PermissionsGuardrail.beyondCeiling`) that a role's boundary makes
+ * The permissions guardrails beyond the ceiling (see `PermissionsGuardrail.beyondCeiling`) that a role's boundary makes
  * unnecessary: a boundary whose every Allow names only services and actions of the agents' ceiling
  * refuses those services entirely, so their rails need not be attached. The entitlement report
- * and the GuardRailsAttached rule both judge with this one function.
+ * and the PermissionsGuardrailsAttached rule both judge with this one function.
  */
 export function guardrailsCoveredByCeiling(allows: readonly BoundaryAllow[]): string[] {
   if (allows.length === 0) return [];

@@ -3,7 +3,7 @@ import { ESCALATION_DENY_PATTERNS } from '../../shared/escalation-actions';
 import { AgentTagKeys } from '../../shared/tag-keys';
 
 /**
- * The guard rails every agent gets. Each entry is one explicit deny with a stable Sid, so a
+ * The permissions guardrails every agent gets. Each entry is one explicit deny with a stable Sid, so a
  * reviewer (and the entitlement report) can name which rail stops what.
  */
 export interface PermissionsGuardrail {
@@ -178,7 +178,7 @@ const AUDIT_TAMPERING = [
   'bedrock:DeleteGuardrail',
 ];
 
-/** The guard rails, in the order they appear in the policies. */
+/** The permissions guardrails, in the order they appear in the policies. */
 export const PERMISSIONS_GUARDRAILS: readonly PermissionsGuardrail[] = [
   {
     sid: 'DenyIamWrites',
@@ -268,7 +268,7 @@ export const PERMISSIONS_GUARDRAILS: readonly PermissionsGuardrail[] = [
   },
 ];
 
-/** The deny statement of one guard rail. */
+/** The deny statement of one permissions guardrail. */
 export function permissionsGuardrailStatement(rail: PermissionsGuardrail): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: rail.sid,
@@ -283,7 +283,7 @@ export function permissionsGuardrailStatement(rail: PermissionsGuardrail): iam.P
 export const PERMISSIONS_GUARDRAIL_POLICY_BUDGET = 6_000;
 
 /**
- * The guard rails grouped into managed policies, each within {@link PERMISSIONS_GUARDRAIL_POLICY_BUDGET}
+ * The permissions guardrails grouped into managed policies, each within {@link PERMISSIONS_GUARDRAIL_POLICY_BUDGET}
  * characters (as IAM counts them: JSON without whitespace). The first holds every rail of the
  * services the ceiling lets through and goes on every agent role; the others hold the rails
  * beyond the ceiling and go only on roles without the boundary (a bounded role cannot use those
@@ -299,7 +299,7 @@ export const PERMISSIONS_GUARDRAIL_POLICIES_WITHIN_CEILING = pack(
   PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling),
 ).length;
 
-/** The guard rails as deny statements. */
+/** The permissions guardrails as deny statements. */
 export function permissionsGuardrailStatements(): iam.PolicyStatement[] {
   return PERMISSIONS_GUARDRAILS.map(permissionsGuardrailStatement);
 }

@@ -18,7 +18,7 @@ type Statement = Record<string, unknown>;
 
 function rail(sid: string): string[] {
   const found = PERMISSIONS_GUARDRAILS.find((r) => r.sid === sid);
-  if (!found) throw new Error(`guard rail ${sid} is missing`);
+  if (!found) throw new Error(`permissions guardrail ${sid} is missing`);
   return [...found.actions];
 }
 
@@ -32,7 +32,7 @@ export interface OrganizationPolicyOptions {
 
 /**
  * The service control policy: denies, for every principal tagged `ai:agent` in every account it is
- * attached to, what the library's guard rails deny on its own agents. It holds whatever the agent's
+ * attached to, what the library's permissions guardrails deny on its own agents. It holds whatever the agent's
  * own policies allow (also `AdministratorAccess`), because an SCP bounds every identity in the account.
  */
 export function agentServiceControlPolicy(options: OrganizationPolicyOptions): Record<string, unknown> {

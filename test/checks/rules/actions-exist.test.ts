@@ -4,8 +4,8 @@ import { agentApp, check, findingsFor, handWrittenRole, plainApp } from '../fixt
 const RULE = 'ActionsExist';
 
 describe('AgentIdentity-ActionsExist', () => {
-  test('real actions and patterns that match something are compliant (guard rails included)', () => {
-    // GIVEN an AgentIdentity (its guard rails deny dozens of actions and patterns)
+  test('real actions and patterns that match something are compliant (permissions guardrails included)', () => {
+    // GIVEN an AgentIdentity (its permissions guardrails deny dozens of actions and patterns)
     const { app, stack, agent } = agentApp();
     agent.addToAgentPolicy(
       new iam.PolicyStatement({

@@ -16,7 +16,7 @@ describe('AgentIdentity-NoWildcardActions', () => {
     expect(findingsFor(check(app), RULE)).toEqual([]);
   });
 
-  test('wildcards in Deny statements are not findings (the guard rails use them)', () => {
+  test('wildcards in Deny statements are not findings (the permissions guardrails use them)', () => {
     const { app, stack, agent } = agentApp();
     agent.addToAgentPolicy(
       new iam.PolicyStatement({

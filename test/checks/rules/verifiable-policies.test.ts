@@ -4,7 +4,7 @@ import { agentApp, check, findingsFor } from '../fixtures';
 const RULE = 'VerifiablePolicies';
 
 describe('AgentIdentity-VerifiablePolicies', () => {
-  test('managed policies defined in the app are compliant (the guard rails are one)', () => {
+  test('managed policies defined in the app are compliant (the permissions guardrails are one)', () => {
     const { app, stack, agent } = agentApp();
     agent.role.addManagedPolicy(
       new iam.ManagedPolicy(stack, 'Mine', {

@@ -8,7 +8,7 @@ import { ORGANIZATION_ROOT, buildApp } from './app';
 const MEMBER = '222222222222';
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
-describe('example: organization-guard-rails', () => {
+describe('example: organization-policies', () => {
   // GIVEN the management-account app
   const app = new App();
   const [stack] = buildApp(app);

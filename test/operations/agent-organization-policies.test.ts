@@ -1,6 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AgentOrganizationGuardRails, OrganizationModelGuardrail } from '../../lib';
+import {
+  AgentOrganizationGuardRails,
+  AgentOrganizationPolicies,
+  OrganizationModelGuardrail,
+} from '../../lib';
 import {
   agentResourceControlPolicy,
   agentServiceControlPolicy,
@@ -12,10 +16,18 @@ function stack(): Stack {
   return new Stack(new App(), 'Org', { env: { account: '111111111111', region: 'us-east-1' } });
 }
 
-describe('AgentOrganizationGuardRails', () => {
+describe('AgentOrganizationPolicies', () => {
+  test('GIVEN the deprecated name AgentOrganizationGuardRails THEN it synthesizes exactly the same policies', () => {
+    const current = stack();
+    new AgentOrganizationPolicies(current, 'Rails', { targetIds: ['r-ab12'] });
+    const deprecated = stack();
+    new AgentOrganizationGuardRails(deprecated, 'Rails', { targetIds: ['r-ab12'] });
+    expect(Template.fromStack(deprecated).toJSON()).toEqual(Template.fromStack(current).toJSON());
+  });
+
   test('GIVEN targets WHEN synthesized THEN one SCP and one RCP are attached to them', () => {
     const s = stack();
-    new AgentOrganizationGuardRails(s, 'Rails', {
+    new AgentOrganizationPolicies(s, 'Rails', {
       targetIds: ['r-ab12', 'ou-ab12-abcdefgh', '222222222222'],
     });
     const t = Template.fromStack(s);
@@ -31,7 +43,7 @@ describe('AgentOrganizationGuardRails', () => {
 
   test('the RCP can be left out where RCPs are not enabled', () => {
     const s = stack();
-    new AgentOrganizationGuardRails(s, 'Rails', { targetIds: ['r-ab12'], resourceControlPolicy: false });
+    new AgentOrganizationPolicies(s, 'Rails', { targetIds: ['r-ab12'], resourceControlPolicy: false });
     Template.fromStack(s).resourceCountIs('AWS::Organizations::Policy', 1);
   });
 
@@ -42,14 +54,14 @@ describe('AgentOrganizationGuardRails', () => {
     [['12345'], /is not a root/],
     [['r-ab12', 'r-ab12'], /listed twice/],
   ])('bad targetIds %j are a synth error naming the path', (targetIds, message) => {
-    expect(() => new AgentOrganizationGuardRails(stack(), 'Rails', { targetIds })).toThrow(message);
-    expect(() => new AgentOrganizationGuardRails(stack(), 'Rails', { targetIds })).toThrow(/^Org\/Rails: /);
+    expect(() => new AgentOrganizationPolicies(stack(), 'Rails', { targetIds })).toThrow(message);
+    expect(() => new AgentOrganizationPolicies(stack(), 'Rails', { targetIds })).toThrow(/^Org\/Rails: /);
   });
 
   test('a guardrail identifier that is not a Bedrock ARN pattern is refused', () => {
     expect(
       () =>
-        new AgentOrganizationGuardRails(stack(), 'Rails', {
+        new AgentOrganizationPolicies(stack(), 'Rails', {
           targetIds: ['r-ab12'],
           modelGuardrail: OrganizationModelGuardrail.oneOf(['gr1:3']),
         }),
@@ -63,7 +75,7 @@ describe('AgentOrganizationGuardRails', () => {
     );
     expect(
       () =>
-        new AgentOrganizationGuardRails(stack(), 'Rails', {
+        new AgentOrganizationPolicies(stack(), 'Rails', {
           targetIds: ['r-ab12'],
           modelGuardrail: OrganizationModelGuardrail.oneOf(many),
         }),

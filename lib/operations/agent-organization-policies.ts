@@ -31,8 +31,8 @@ export class OrganizationModelGuardrail {
   ) {}
 }
 
-/** Properties of `AgentOrganizationGuardRails`. */
-export interface AgentOrganizationGuardRailsProps {
+/** Properties of `AgentOrganizationPolicies`. */
+export interface AgentOrganizationPoliciesProps {
   /**
    * Where both policies are attached: the organization root (`r-...`), organizational units
    * (`ou-...-...`) or accounts (12 digits). Attaching to the root covers every member account.
@@ -73,7 +73,7 @@ export interface AgentOrganizationGuardRailsProps {
  * itself nor to service-linked roles. Each document is checked against Organizations' 5,120-character
  * limit at synth.
  */
-export class AgentOrganizationGuardRails extends Construct {
+export class AgentOrganizationPolicies extends Construct {
   /** Maximum characters of one SCP or RCP document. */
   public static readonly MAX_POLICY_CHARS = ORGANIZATION_POLICY_MAX_CHARS;
 
@@ -82,7 +82,7 @@ export class AgentOrganizationGuardRails extends Construct {
   /** The resource control policy; undefined when `resourceControlPolicy: false`. */
   public readonly resourceControlPolicy?: organizations.CfnPolicy;
 
-  constructor(scope: Construct, id: string, props: AgentOrganizationGuardRailsProps) {
+  constructor(scope: Construct, id: string, props: AgentOrganizationPoliciesProps) {
     super(scope, id);
     const targetIds = validateTargets(this, props?.targetIds);
     const prefix = props.policyNamePrefix ?? 'agent-guard-rails';
@@ -168,4 +168,21 @@ function validateTargets(scope: Construct, targetIds: string[] | undefined): str
     seen.add(id);
   }
   return [...targetIds];
+}
+
+/**
+ * Properties of `AgentOrganizationGuardRails`.
+ * @deprecated use `AgentOrganizationPoliciesProps`
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a deprecated alias kept for jsii languages
+export interface AgentOrganizationGuardRailsProps extends AgentOrganizationPoliciesProps {}
+
+/**
+ * The former name of `AgentOrganizationPolicies` (same construct, same policies).
+ * @deprecated use `AgentOrganizationPolicies`
+ */
+export class AgentOrganizationGuardRails extends AgentOrganizationPolicies {
+  constructor(scope: Construct, id: string, props: AgentOrganizationGuardRailsProps) {
+    super(scope, id, props);
+  }
 }

@@ -3,23 +3,23 @@ import { AgentBoundary } from '../../../lib';
 import { PERMISSIONS_GUARDRAILS } from '../../../lib/identity/private/permissions-guardrails';
 import { agentApp, check, findingsFor, handWrittenRole, plainApp } from '../fixtures';
 
-const RULE = 'GuardRailsAttached';
+const RULE = 'PermissionsGuardrailsAttached';
 
-describe('AgentIdentity-GuardRailsAttached', () => {
+describe('AgentIdentity-PermissionsGuardrailsAttached', () => {
   test('an AgentIdentity, and a hand-written role with the GuardRails policy, are compliant', () => {
     const { app, stack } = agentApp();
     handWrittenRole(stack, 'Hand', 'hand-written');
     expect(findingsFor(check(app), RULE)).toEqual([]);
   });
 
-  test('a detached guard-rail policy is reported per rail; rails beyond the ceiling only without the boundary', () => {
-    // GIVEN an agent under the AgentBoundary whose guard-rail policies were detached
+  test('a detached permissions-guardrail policy is reported per rail; rails beyond the ceiling only without the boundary', () => {
+    // GIVEN an agent under the AgentBoundary whose permissions-guardrail policies were detached
     const bounded = agentApp();
     (bounded.agent.role.node.defaultChild as iam.CfnRole).addPropertyDeletionOverride('ManagedPolicyArns');
     // THEN every rail within the ceiling is reported (the boundary refuses the services of the others)
     expect(findingsFor(check(bounded.app), RULE)).toEqual(
       PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling)
-        .map((r) => `GuardRail::${r.sid}`)
+        .map((r) => `PermissionsGuardrail::${r.sid}`)
         .sort(),
     );
     // GIVEN the same agent without its boundary as well
@@ -29,7 +29,7 @@ describe('AgentIdentity-GuardRailsAttached', () => {
     role.addPropertyDeletionOverride('PermissionsBoundary');
     // THEN every rail is reported, also those beyond the ceiling
     expect(findingsFor(check(unbounded.app), RULE)).toEqual(
-      PERMISSIONS_GUARDRAILS.map((r) => `GuardRail::${r.sid}`).sort(),
+      PERMISSIONS_GUARDRAILS.map((r) => `PermissionsGuardrail::${r.sid}`).sort(),
     );
     expect(PERMISSIONS_GUARDRAILS.some((r) => r.beyondCeiling)).toBe(true);
   });
@@ -65,9 +65,11 @@ describe('AgentIdentity-GuardRailsAttached', () => {
       ],
     });
     expect(copy).toBeDefined();
-    expect(AgentBoundary.of(stack).guardRails).toBeDefined();
+    expect(AgentBoundary.of(stack).permissionsGuardrails).toBeDefined();
+    // the deprecated name is the same policy
+    expect(AgentBoundary.of(stack).guardRails).toBe(AgentBoundary.of(stack).permissionsGuardrails);
     expect(findingsFor(check(app), RULE)).toEqual(
-      [`GuardRail::${first.sid}`, `GuardRail::${second.sid}`].sort(),
+      [`PermissionsGuardrail::${first.sid}`, `PermissionsGuardrail::${second.sid}`].sort(),
     );
   });
 });

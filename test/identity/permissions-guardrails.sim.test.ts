@@ -9,7 +9,7 @@ import { matchingActions } from '../../lib/shared/iam-catalog';
 const ACCOUNT = '111111111111';
 const ROLE_ARN = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
-/** An agent that was (wrongly) granted everything, so only the guard rails can stop it. */
+/** An agent that was (wrongly) granted everything, so only the permissions guardrails can stop it. */
 function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): RolePolicies {
   const { stack } = newStack();
   const agent = new AgentIdentity(stack, 'Agent', {
@@ -26,7 +26,7 @@ function overGrantedAgent(options: { boundaryOptOutReason?: string } = {}): Role
 /** Actions below of services outside the agents' ceiling: the boundary refuses them (implicitly). */
 const BEYOND_CEILING = ['lambda:UpdateFunctionCode', 'ssm:SendCommand'];
 
-describe('guard rails (simulated the way IAM evaluates them)', () => {
+describe('permissions guardrails (simulated the way IAM evaluates them)', () => {
   test('the actions taken as beyond the ceiling are of services outside it', () => {
     for (const a of BEYOND_CEILING) expect(AGENT_SERVICES).not.toContain(a.split(':')[0]);
   });
@@ -100,7 +100,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
   test.each(denied)('an agent that %s is denied', async (_what, action, resource, context) => {
     // WHEN the request is evaluated against identity policies + boundary
     const decision = await simulate(withBoundary, { action, resource, context });
-    // THEN a guard rail denies it explicitly, or (a service outside the agents' ceiling) the boundary refuses it
+    // THEN a permissions guardrail denies it explicitly, or (a service outside the agents' ceiling) the boundary refuses it
     const withinCeiling = !BEYOND_CEILING.includes(action);
     expect(decision).toBe(withinCeiling ? 'ExplicitlyDenied' : 'ImplicitlyDenied');
   });
@@ -140,7 +140,7 @@ describe('guard rails (simulated the way IAM evaluates them)', () => {
     );
   });
 
-  test('every guard rail names actions that exist (a typo would silently deny nothing)', () => {
+  test('every permissions guardrail names actions that exist (a typo would silently deny nothing)', () => {
     for (const rail of PERMISSIONS_GUARDRAILS) {
       for (const action of rail.actions) {
         if (action === '*') continue; // DenyRevokedAgents denies every action of a revoked agent

@@ -10,15 +10,15 @@ interface Rail {
 
 let rails: Rail[] | undefined;
 
-/** The guard rails as the templates carry them (statements of the AgentBoundary and GuardRails policies). */
-function guardRails(): Rail[] {
+/** The permissions guardrails as the templates carry them (statements of the AgentBoundary and GuardRails policies). */
+function permissionsGuardrails(): Rail[] {
   if (!rails) {
     const stack = new Stack();
     rails = permissionsGuardrailStatements().map((st) => {
       const json = stack.resolve(st.toStatementJson());
       return {
         sid: String(json.Sid ?? ''),
-        statement: statementsOf({ Statement: [json] }, 'guard rails')[0],
+        statement: statementsOf({ Statement: [json] }, 'permissions guardrails')[0],
       };
     });
   }
@@ -26,18 +26,18 @@ function guardRails(): Rail[] {
 }
 
 /**
- * The Sids of the guard rails that `statements` do not carry: for each rail, a Deny on `*` whose
+ * The Sids of the permissions guardrails that `statements` do not carry: for each rail, a Deny on `*` whose
  * actions include every action of the rail under exactly the rail's conditions. A deny that is
  * narrower (fewer actions, another resource, an extra or weakened condition) does not count. Given
  * the statements of the role's `boundary`, rails beyond the ceiling that it refuses are not required.
  */
-export function missingGuardRails(
+export function missingPermissionsGuardrails(
   statements: NormalizedStatement[],
   boundary?: NormalizedStatement[],
 ): string[] {
   // Rails beyond the ceiling are not needed where the boundary allows only the agents' ceiling.
   const covered = new Set(guardrailsCoveredByCeiling((boundary ?? []).filter((s) => s.effect === 'Allow')));
-  return guardRails()
+  return permissionsGuardrails()
     .filter(({ sid, statement: rail }) => !covered.has(sid) && !statements.some((s) => carries(s, rail)))
     .map((r) => r.sid);
 }

@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AgentOrganizationGuardRails, OrganizationModelGuardrail } from '../../lib';
+import { AgentOrganizationPolicies, OrganizationModelGuardrail } from '../../lib';
 
 const ACCOUNT = '222222222222';
 const ROOT = 'r-ab12';
@@ -11,9 +11,9 @@ const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*
 const FULL_ACCESS = { name: 'FullAWSAccess', policy: ADMIN };
 
 /** The two documents as synthesized. */
-function policies(props: Partial<ConstructorParameters<typeof AgentOrganizationGuardRails>[2]> = {}) {
+function policies(props: Partial<ConstructorParameters<typeof AgentOrganizationPolicies>[2]> = {}) {
   const stack = new Stack(new App(), 'Org', { env: { account: '111111111111', region: 'us-east-1' } });
-  new AgentOrganizationGuardRails(stack, 'Rails', { targetIds: [ROOT], ...props });
+  new AgentOrganizationPolicies(stack, 'Rails', { targetIds: [ROOT], ...props });
   const resources = Object.values<any>(Template.fromStack(stack).findResources('AWS::Organizations::Policy')); // eslint-disable-line @typescript-eslint/no-explicit-any
   const byType = (t: string) => resources.find((r) => r.Properties.Type === t)?.Properties.Content;
   return { scp: byType('SERVICE_CONTROL_POLICY'), rcp: byType('RESOURCE_CONTROL_POLICY') };
