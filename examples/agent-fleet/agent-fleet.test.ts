@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { AgentGrantSharing, readManifestFile, shardOf } from '../../lib';
+import { AgentFleet, AgentGrantSharing } from '../../lib';
 import { DEMO_BUCKET_CONTROL_TOWER } from '../_shared/demo-data-bucket';
 import { withImports } from '../../test/helpers/resolve';
 import { resourcesOfType, sharedGrantPolicies } from '../../test/helpers/templates';
@@ -59,7 +59,7 @@ describe('example: agent-fleet', () => {
   const app = new App();
   const example = buildApp(app);
   const { fleet } = example;
-  const manifest = readManifestFile(MANIFEST);
+  const manifest = AgentFleet.readManifest(MANIFEST);
   const storesTemplate = templateOf(example.stores);
   const fleetTemplates = fleet.stacks.map((stack) => withImports(templateOf(stack), [storesTemplate]));
   const tenants = Object.fromEntries(
@@ -89,7 +89,9 @@ describe('example: agent-fleet', () => {
     expect(Object.keys(placement).sort()).toEqual(manifest.agents.map((a) => a.name).sort());
     expect(fleet.stacks).toHaveLength(manifest.stacks);
     for (const agent of manifest.agents) {
-      const stack = fleet.stacks.find((s) => s.node.id === `Shard${shardOf(agent.name, manifest.stacks)}`)!;
+      const stack = fleet.stacks.find(
+        (s) => s.node.id === `Shard${AgentFleet.shardOf(agent.name, manifest.stacks)}`,
+      )!;
       expect(placement[agent.name]).toMatch(new RegExp(`^${stack.stackName}/`));
     }
     for (const template of fleetTemplates) {

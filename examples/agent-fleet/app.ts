@@ -9,7 +9,6 @@ import {
   DataClassification,
   DataStore,
   DataTags,
-  readManifestFile,
 } from '../../lib';
 import { demoDataBucket } from '../_shared/demo-data-bucket';
 import { addExampleChecks } from '../_shared/example-checks';
@@ -75,7 +74,7 @@ export function buildApp(app: App, options: AgentFleetExampleOptions = {}): Agen
   if (extraAgents.length === 0) {
     fleet = AgentFleet.fromManifest(app, 'Fleet', MANIFEST, fleetOptions);
   } else {
-    const manifest = readManifestFile(MANIFEST);
+    const manifest = AgentFleet.readManifest(MANIFEST);
     fleet = AgentFleet.fromObject(
       app,
       'Fleet',

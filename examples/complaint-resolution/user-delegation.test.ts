@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildEntitlementReport, renderEntitlementMarkdown } from '../../lib';
+import { EntitlementReport } from '../../lib';
+import { EntitlementReportJson } from '../../lib/report/report-format';
 import { ACCOUNT, REGION, agentRole, arn, simulateAs, templateOf } from '../_shared/simulation';
 import { buildApp } from './app';
 import {
@@ -85,17 +86,16 @@ describe('example: complaint-resolution, on behalf of the support user', () => {
   });
 
   test('the report says whom the resolver acts for, with which scope', () => {
-    const report = buildEntitlementReport([
+    const built = EntitlementReport.fromTemplates([
       { stackName: stack.stackName, template: Template.fromStack(stack).toJSON() },
     ]);
+    const report: EntitlementReportJson = built.toJson();
     const credentials = report.agents.find((a) => a.agentName === RESOLVER_NAME)!.credentials!;
     expect(credentials.userDelegation?.summary).toBe(
       `acts for users of ${SUPPORT_ISSUER}, scopes ${CRM_SCOPE}`,
     );
     expect(credentials.inboundAuthorizer?.allowedClients).toEqual([SUPPORT_PORTAL_CLIENT]);
     expect(credentials.providers.map((p) => [p.flow, p.scopes])).toEqual([['user-delegated', [CRM_SCOPE]]]);
-    expect(renderEntitlementMarkdown(report)).toContain(
-      `acts for users of ${SUPPORT_ISSUER}, scopes ${CRM_SCOPE}`,
-    );
+    expect(built.toMarkdown()).toContain(`acts for users of ${SUPPORT_ISSUER}, scopes ${CRM_SCOPE}`);
   });
 });

@@ -32,7 +32,7 @@ describe('quarterly access evidence (SOX)', () => {
     // THEN every agent is listed exactly once, with the owner who signs off its access
     const owners = Object.fromEntries((report.agents as Json[]).map((a) => [a.agentName, a.owner]));
     expect(owners).toEqual(OWNERS);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
   });
 
   test('every agent is covered by the audit trail and keeps all its permissions guardrails', () => {

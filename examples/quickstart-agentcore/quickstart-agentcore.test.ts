@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildEntitlementReport } from '../../lib';
+import { EntitlementReport } from '../../lib';
+import { EntitlementReportJson } from '../../lib/report/report-format';
 import { describeRulePackTests } from '../_shared/standard-tests';
 import { ACCOUNT, REGION, agentRole, arn, simulateAs, templateOf } from '../_shared/simulation';
 import { buildApp } from './app';
@@ -49,9 +50,10 @@ describe('AgentCore quickstart (the README code)', () => {
   });
 
   test('the report says whom it acts for', () => {
-    const report = buildEntitlementReport([
+    const built = EntitlementReport.fromTemplates([
       { stackName: stack.stackName, template: Template.fromStack(stack).toJSON() },
     ]);
+    const report: EntitlementReportJson = built.toJson();
     expect(report.agents[0].credentials?.userDelegation?.summary).toBe(
       'acts for users of https://login.example.com/realms/support, scopes crm.read',
     );

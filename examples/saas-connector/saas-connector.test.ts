@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildEntitlementReport } from '../../lib';
+import { EntitlementReport } from '../../lib';
+import { EntitlementReportJson } from '../../lib/report/report-format';
 import { describeRulePackTests } from '../_shared/standard-tests';
 import { ACCOUNT, REGION, agentRole, arn, simulateAs, templateOf } from '../_shared/simulation';
 import { AGENT_NAME, BILLING_SCOPE, LLM_AUDIENCE, buildApp } from './app';
@@ -69,9 +70,10 @@ describe('saas-connector: OAuth2 client credentials from the token vault, federa
   });
 
   test('the entitlement report lists the provider with its scope and the web identity audience', () => {
-    const report = buildEntitlementReport([
+    const built = EntitlementReport.fromTemplates([
       { stackName: stack.stackName, template: Template.fromStack(stack).toJSON() },
     ]);
+    const report: EntitlementReportJson = built.toJson();
     const credentials = report.agents.find((a) => a.agentName === AGENT_NAME)!.credentials!;
     expect(credentials.providers.map((p) => [p.kind, p.flow, p.scopes])).toEqual([
       ['oauth2', 'client-credentials', [BILLING_SCOPE]],

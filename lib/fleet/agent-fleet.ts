@@ -7,7 +7,14 @@ import { AgentRuntime } from '../identity/agent-runtime';
 import { DataClassification } from '../identity/data-classification';
 import { BedrockModel } from '../models/bedrock-model';
 import { failAt, show } from '../shared/errors';
-import { FleetManifest, ManifestAgent, readManifestFile, validateManifestObject } from './fleet-manifest';
+import {
+  EKS_POD_IDENTITY_RUNTIME,
+  FleetManifest,
+  ManifestAgent,
+  parseManifest,
+  readManifestFile,
+  validateManifestObject,
+} from './fleet-manifest';
 import { FleetTemplateLimits } from './fleet-template-limits';
 
 /** Options of an `AgentFleet`. */
@@ -82,10 +89,46 @@ export class AgentFleet extends Construct {
   public static fromObject(
     scope: Construct,
     id: string,
-    manifest: unknown,
+    manifest: any, // eslint-disable-line @typescript-eslint/no-explicit-any -- the manifest file's data, validated here
     options: AgentFleetOptions = {},
   ): AgentFleet {
     return new AgentFleet(scope, id, validateManifestObject(manifest, `${scope.node.path}/${id}`), options);
+  }
+
+  /**
+   * Reads and validates a manifest file (YAML or JSON) without building a fleet. A bad manifest
+   * throws an error named `ManifestError` whose message lists every problem with its `file:line:col`.
+   */
+  public static readManifest(file: string): FleetManifest {
+    return readManifestFile(file);
+  }
+
+  /**
+   * Parses and validates manifest text (YAML or JSON) without building a fleet.
+   * @param text the manifest
+   * @param source what to call it in errors, e.g. its file name. Default: `manifest`.
+   */
+  public static parseManifest(text: string, source?: string): FleetManifest {
+    return parseManifest(text, source);
+  }
+
+  /**
+   * Validates a manifest given as data (the parsed file) without building a fleet; problems are
+   * shown with their path in the data.
+   * @param manifest the manifest's data
+   * @param source what to call it in errors. Default: `manifest`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the manifest file's data, validated here
+  public static validateManifest(manifest: any, source?: string): FleetManifest {
+    return validateManifestObject(manifest, source);
+  }
+
+  /**
+   * The index of the stack (0 to `stacks` - 1) an agent of this name is placed in: a hash of the
+   * name alone (FNV-1a), so it never depends on the other agents.
+   */
+  public static shardOf(agentName: string, stacks: number): number {
+    return shardOf(agentName, stacks);
   }
 
   /** The stacks (or nested stacks) holding the agents, in shard order; shards without an agent have none. */
@@ -191,7 +234,7 @@ export class AgentFleet extends Construct {
 }
 
 /** The agent's stack index: FNV-1a of its name, so it never depends on other agents. */
-export function shardOf(name: string, stacks: number): number {
+function shardOf(name: string, stacks: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) {
     hash ^= name.charCodeAt(i);
@@ -201,12 +244,14 @@ export function shardOf(name: string, stacks: number): number {
 }
 
 function runtimeOf(entry: ManifestAgent): AgentRuntime {
-  const runtime = entry.runtime;
-  if (typeof runtime !== 'string') {
-    const { namespace, serviceAccount } = runtime.eksPodIdentity;
-    return AgentRuntime.eksPodIdentity({ kubernetesNamespace: namespace, serviceAccount });
+  const eks = entry.eksPodIdentity;
+  if (entry.runtime === EKS_POD_IDENTITY_RUNTIME && eks) {
+    return AgentRuntime.eksPodIdentity({
+      kubernetesNamespace: eks.kubernetesNamespace,
+      serviceAccount: eks.serviceAccount,
+    });
   }
-  switch (runtime) {
+  switch (entry.runtime) {
     case 'ecs-task':
       return AgentRuntime.ecsTask();
     case 'agentcore-runtime':

@@ -2,15 +2,13 @@ import * as fs from 'fs';
 import * as YAML from 'yaml';
 
 /** Access levels a manifest may name for a data grant. */
-export const MANIFEST_ACCESS_LEVELS = ['read', 'write', 'read-write', 'delete'] as const;
+const MANIFEST_ACCESS_LEVELS = ['read', 'write', 'read-write', 'delete'] as const;
 /** Runtimes a manifest may name as a plain string. */
-export const MANIFEST_SIMPLE_RUNTIMES = ['lambda', 'ecs-task', 'agentcore-runtime', 'bedrock-agent'] as const;
+const MANIFEST_SIMPLE_RUNTIMES = ['lambda', 'ecs-task', 'agentcore-runtime', 'bedrock-agent'] as const;
+/** `ManifestAgent.runtime` of an agent whose manifest entry is `runtime: { eksPodIdentity: ... }`. */
+export const EKS_POD_IDENTITY_RUNTIME = 'eks-pod-identity';
 /** Model kinds a manifest may name. */
-export const MANIFEST_MODEL_KINDS = [
-  'foundationModel',
-  'inferenceProfile',
-  'globalInferenceProfile',
-] as const;
+const MANIFEST_MODEL_KINDS = ['foundationModel', 'inferenceProfile', 'globalInferenceProfile'] as const;
 const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'];
 
 /** A data grant in the manifest: a store named in the fleet's `stores` map and an access level. */
@@ -31,20 +29,28 @@ export interface ManifestModel {
   readonly globalInferenceProfile?: string;
 }
 
-/** EKS Pod Identity runtime in the manifest. */
+/** EKS Pod Identity runtime of a manifest agent (`runtime: { eksPodIdentity: { namespace, serviceAccount } }` in the file). */
 export interface ManifestEksRuntime {
-  /** Kubernetes namespace. */
-  readonly namespace: string;
+  /** Kubernetes namespace (`namespace` in the manifest file). */
+  readonly kubernetesNamespace: string;
   /** Kubernetes service account. */
   readonly serviceAccount: string;
 }
 
-/** One agent of the manifest. */
+/** One agent of a validated manifest. */
 export interface ManifestAgent {
   /** Agent name (`ai:agent`), unique in the app. */
   readonly name: string;
-  /** `lambda`, `ecs-task`, `agentcore-runtime`, `bedrock-agent`; or `{ eksPodIdentity: {...} }`. */
-  readonly runtime: string | { readonly eksPodIdentity: ManifestEksRuntime };
+  /**
+   * `lambda`, `ecs-task`, `agentcore-runtime`, `bedrock-agent`, or `eks-pod-identity` (the file's
+   * `runtime: { eksPodIdentity: {...} }`, whose details are in `eksPodIdentity`).
+   */
+  readonly runtime: string;
+  /**
+   * The EKS Pod Identity details when `runtime` is `eks-pod-identity`.
+   * @default - not an EKS Pod Identity runtime
+   */
+  readonly eksPodIdentity?: ManifestEksRuntime;
   /** Tenant (`ai:tenant`). */
   readonly tenant?: string;
   /** Clearance: `public`, `internal`, `confidential` or `restricted`. */
@@ -71,7 +77,10 @@ export interface FleetManifest {
   readonly agents: ManifestAgent[];
 }
 
-/** A manifest error with the line and column it points at. */
+/**
+ * A manifest error with the line and column it points at. Internal to TypeScript (not in the jsii
+ * API): in every language it is told by its `name`, `ManifestError`, and its message lists the problems.
+ */
 export class ManifestError extends Error {
   constructor(
     public readonly problems: string[],
@@ -250,7 +259,7 @@ function validateAgent(raw: unknown, path: Path, fail: Fail): ManifestAgent | un
   if (typeof raw.name !== 'string' || runtime === undefined) return undefined;
   return {
     name: raw.name,
-    runtime,
+    ...runtime,
     tenant: raw.tenant as string | undefined,
     clearance: raw.clearance as string | undefined,
     owner: raw.owner as string | undefined,
@@ -261,12 +270,17 @@ function validateAgent(raw: unknown, path: Path, fail: Fail): ManifestAgent | un
   };
 }
 
-function validateRuntime(raw: unknown, path: Path, fail: Fail): ManifestAgent['runtime'] | undefined {
-  if (typeof raw === 'string' && MANIFEST_SIMPLE_RUNTIMES.includes(raw as never)) return raw;
+type ValidRuntime = Pick<ManifestAgent, 'runtime' | 'eksPodIdentity'>;
+
+function validateRuntime(raw: unknown, path: Path, fail: Fail): ValidRuntime | undefined {
+  if (typeof raw === 'string' && MANIFEST_SIMPLE_RUNTIMES.includes(raw as never)) return { runtime: raw };
   if (isObject(raw) && isObject(raw.eksPodIdentity)) {
     const e = raw.eksPodIdentity;
     if (typeof e.namespace === 'string' && typeof e.serviceAccount === 'string') {
-      return { eksPodIdentity: { namespace: e.namespace, serviceAccount: e.serviceAccount } };
+      return {
+        runtime: EKS_POD_IDENTITY_RUNTIME,
+        eksPodIdentity: { kubernetesNamespace: e.namespace, serviceAccount: e.serviceAccount },
+      };
     }
     fail(path, 'eksPodIdentity needs namespace and serviceAccount');
     return undefined;

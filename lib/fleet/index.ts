@@ -1,2 +1,9 @@
-export * from './agent-fleet';
-export * from './fleet-manifest';
+export { AgentFleet } from './agent-fleet';
+export type { AgentFleetOptions } from './agent-fleet';
+export type {
+  FleetManifest,
+  ManifestAgent,
+  ManifestDataGrant,
+  ManifestEksRuntime,
+  ManifestModel,
+} from './fleet-manifest';

@@ -7,7 +7,7 @@ import {
   TagRoleCommand,
   UntagRoleCommand,
 } from '@aws-sdk/client-iam';
-import { EntitlementReport } from '../report/entitlement-report-schema';
+import { EntitlementReportJson } from '../report/entitlement-report-schema';
 import { errorMessage, isAccessDenied, isCredentialsProblem, isNoSuchEntity } from '../review/review-errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentRevocation } from './agent-revocation';
@@ -115,7 +115,7 @@ export function isPlaceholderRoleName(roleName: string): boolean {
  * {@link RevocationInputError} naming the known agents or tenants when it picks none.
  */
 export function targetsFromReport(
-  report: EntitlementReport,
+  report: EntitlementReportJson,
   selector: RevocationSelector,
 ): RevocationTarget[] {
   const all = report.agents.map((a) => ({

@@ -9,10 +9,9 @@ import {
   Stage,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StackTemplate, buildEntitlementReport } from './build-entitlement-report';
-import { AcknowledgedFinding, EntitlementReport } from './entitlement-report-schema';
-import { renderEntitlementMarkdown } from './render-entitlement-markdown';
-import { acknowledgementsRecordedOn } from '../shared/nag-acknowledgements';
+import { StackTemplate } from './build-entitlement-report';
+import { collectAcknowledgements } from './collect-acknowledgements';
+import { EntitlementReport } from './entitlement-report';
 
 /** Properties of an `AgentEntitlementReport`. */
 export interface AgentEntitlementReportProps {
@@ -38,7 +37,7 @@ const DEFAULT_BASE_NAME = 'agent-entitlements';
  */
 export class AgentEntitlementReport implements IPolicyValidationPlugin {
   public readonly name = 'AgentEntitlementReport';
-  public readonly ruleIds: string[] = [];
+  public readonly ruleIds?: string[] = [];
   /** Base name of the files written (`<baseName>.json`, `<baseName>.md`). */
   public readonly baseName: string;
   private lastReport?: EntitlementReport;
@@ -69,27 +68,16 @@ export class AgentEntitlementReport implements IPolicyValidationPlugin {
         constructPaths: stack ? constructPaths(stack) : undefined,
       };
     });
-    const report = buildEntitlementReport(templates, root ? collectAcknowledgements(root) : []);
+    const report = EntitlementReport.fromTemplates(templates, root ? collectAcknowledgements(root) : []);
     const outdir = assemblyDir(root, context.templatePaths);
-    fs.writeFileSync(path.join(outdir, `${this.baseName}.json`), `${JSON.stringify(report, undefined, 2)}\n`);
-    fs.writeFileSync(path.join(outdir, `${this.baseName}.md`), renderEntitlementMarkdown(report));
+    fs.writeFileSync(
+      path.join(outdir, `${this.baseName}.json`),
+      `${JSON.stringify(report.toJson(), undefined, 2)}\n`,
+    );
+    fs.writeFileSync(path.join(outdir, `${this.baseName}.md`), report.toMarkdown());
     this.lastReport = report;
     return { success: true, violations: [] };
   }
-}
-
-/**
- * Every acknowledgement recorded with `Validations.of(construct).acknowledge(...)` in a construct
- * tree, read from construct metadata the way cdk-nag's `isAcknowledged` reads it.
- */
-export function collectAcknowledgements(root: IConstruct): AcknowledgedFinding[] {
-  const found: AcknowledgedFinding[] = [];
-  for (const construct of root.node.findAll()) {
-    for (const [id, reason] of acknowledgementsRecordedOn(construct)) {
-      found.push({ ruleId: id.replace(/^annotation::/i, ''), reason, acknowledgedAt: construct.node.path });
-    }
-  }
-  return found;
 }
 
 function stacksByTemplate(root: IConstruct): Map<string, Stack> {

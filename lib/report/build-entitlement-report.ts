@@ -15,7 +15,7 @@ import {
   DenyEntitlement,
   ENTITLEMENT_REPORT_GENERATOR,
   ENTITLEMENT_REPORT_SCHEMA_VERSION,
-  EntitlementReport,
+  EntitlementReportJson,
   GuardrailPinEntitlement,
   ManagedPolicyAttachment,
   ModelEntitlement,
@@ -62,7 +62,7 @@ const GUARD_RAIL_SIDS = GUARD_RAILS.map((r) => r.sid);
 export function buildEntitlementReport(
   templates: StackTemplate[],
   acknowledgements: AcknowledgedFinding[] = [],
-): EntitlementReport {
+): EntitlementReportJson {
   const acks = acknowledgements.map(normalizeAcknowledgement).sort(compareJson);
   // one reader of the templates, shared with the checks: references resolved across stacks, every
   // identity and resource policy path attributed to its agent role
@@ -155,12 +155,12 @@ class AgentReader {
       maxSessionDurationSeconds: sessionSeconds(props.MaxSessionDuration),
       dataStores: grouped.dataStores,
       models: grouped.models,
-      guardrails: guardrailPins(statements),
+      guardrailPins: guardrailPins(statements),
       secrets: grouped.secrets,
       otherPermissions: grouped.other,
       denies: sortJson(denies),
-      guardRails: GUARD_RAIL_SIDS.filter((s) => presentRails.has(s)),
-      missingGuardRails: GUARD_RAIL_SIDS.filter((s) => !presentRails.has(s)),
+      permissionsGuardrails: GUARD_RAIL_SIDS.filter((s) => presentRails.has(s)),
+      missingPermissionsGuardrails: GUARD_RAIL_SIDS.filter((s) => !presentRails.has(s)),
       permissionsBoundary: boundary,
       managedPolicies: sortJson(managedPolicies),
       auditTrails: this.auditTrails(),

@@ -5,7 +5,7 @@ import {
   BoundaryEntitlement,
   ConditionMap,
   DenyEntitlement,
-  EntitlementReport,
+  EntitlementReportJson,
   ScopedGrant,
   SecretRotationInfo,
 } from './entitlement-report-schema';
@@ -40,9 +40,9 @@ export enum ChangeKind {
   TENANT_ADDED = 'tenant-added',
   SESSION_LENGTHENED = 'session-lengthened',
   SESSION_SHORTENED = 'session-shortened',
-  GUARD_RAIL_REMOVED = 'guard-rail-removed',
-  GUARD_RAIL_WEAKENED = 'guard-rail-weakened',
-  GUARD_RAIL_ADDED = 'guard-rail-added',
+  PERMISSIONS_GUARDRAIL_REMOVED = 'permissions-guardrail-removed',
+  PERMISSIONS_GUARDRAIL_WEAKENED = 'permissions-guardrail-weakened',
+  PERMISSIONS_GUARDRAIL_ADDED = 'permissions-guardrail-added',
   GUARDRAIL_PIN_REMOVED = 'guardrail-pin-removed',
   BOUNDARY_REMOVED = 'boundary-removed',
   BOUNDARY_WIDENED = 'boundary-widened',
@@ -95,7 +95,7 @@ export interface EntitlementChange {
   readonly kind: ChangeKind;
   /**
    * True when the change lets the agent do more, or do it with fewer controls: new access, looser
-   * trust or conditions, higher clearance, longer session, a removed guard rail, boundary,
+   * trust or conditions, higher clearance, longer session, a removed permissions guardrail, boundary,
    * guardrail pin, rotation or audit coverage, or a newly acknowledged finding.
    */
   readonly widened: boolean;
@@ -123,8 +123,8 @@ const CLEARANCE_LADDER = ['public', 'internal', 'confidential', 'restricted'];
  * covered is narrowing.
  */
 export function diffEntitlementReports(
-  baseline: EntitlementReport,
-  current: EntitlementReport,
+  baseline: EntitlementReportJson,
+  current: EntitlementReportJson,
 ): EntitlementDiff {
   const before = byAgent(baseline.agents);
   const after = byAgent(current.agents);
@@ -422,20 +422,24 @@ function compareDenies(before: DenyEntitlement[], after: DenyEntitlement[], wher
   const beforeKeys = new Set(before.map(key));
   for (const d of before) {
     const n = afterByKey.get(key(d));
-    const name = `${d.sid ? `guard rail ${d.sid}` : `deny of ${d.actions.join(', ')}`}${where}`;
+    const name = `${d.sid ? `permissions guardrail ${d.sid}` : `deny of ${d.actions.join(', ')}`}${where}`;
     if (!n) {
       const pin = JSON.stringify(d.conditions).toLowerCase().includes('bedrock:guardrailidentifier');
-      push(pin ? ChangeKind.GUARDRAIL_PIN_REMOVED : ChangeKind.GUARD_RAIL_REMOVED, true, `${name} removed`);
+      push(
+        pin ? ChangeKind.GUARDRAIL_PIN_REMOVED : ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
+        true,
+        `${name} removed`,
+      );
     } else if (!denyCovers(n, d)) {
-      push(ChangeKind.GUARD_RAIL_WEAKENED, true, `${name} now denies less`);
+      push(ChangeKind.PERMISSIONS_GUARDRAIL_WEAKENED, true, `${name} now denies less`);
     }
   }
   for (const d of after) {
     if (!beforeKeys.has(key(d))) {
       push(
-        ChangeKind.GUARD_RAIL_ADDED,
+        ChangeKind.PERMISSIONS_GUARDRAIL_ADDED,
         false,
-        `${d.sid ? `guard rail ${d.sid}` : `deny of ${d.actions.join(', ')}`}${where} added`,
+        `${d.sid ? `permissions guardrail ${d.sid}` : `deny of ${d.actions.join(', ')}`}${where} added`,
       );
     }
   }

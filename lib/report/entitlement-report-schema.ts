@@ -1,5 +1,10 @@
 /**
- * The shape of `agent-entitlements.json`, schema version 1 (documented in lib/report/SCHEMA.md).
+ * The shape of `agent-entitlements.json`, schema version 2 (documented in lib/report/SCHEMA.md).
+ *
+ * These are the file-format types: they keep `null` where the file writes `null`. They are
+ * TypeScript-only and not part of the jsii API (the entry point does not export them); the jsii
+ * API hands the report out as `EntitlementReport` with its JSON from `toJson()`. TypeScript users
+ * import these types from `cdk-agent-identity/dist/lib/report/report-format`.
  *
  * Every value that was an unresolved CloudFormation intrinsic in the template is rendered as a
  * readable placeholder: `${LogicalId}` for a Ref, `${LogicalId.Attribute}` for a GetAtt,
@@ -7,8 +12,14 @@
  * are kept as IAM writes them. Lists are sorted so that two reports of the same app are identical.
  */
 
-/** The schema version this library writes and reads. */
-export const ENTITLEMENT_REPORT_SCHEMA_VERSION = 1;
+/** The schema version this library writes. */
+export const ENTITLEMENT_REPORT_SCHEMA_VERSION = 2;
+
+/**
+ * Every schema version this library reads. Version 1 named the permissions guardrails `guardRails`
+ * / `missingGuardRails` and the guardrail pins `guardrails`; it is upgraded on reading.
+ */
+export const READABLE_ENTITLEMENT_REPORT_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /** Name of the program that writes the report, recorded in `generator`. */
 export const ENTITLEMENT_REPORT_GENERATOR = 'cdk-agent-identity';
@@ -138,7 +149,7 @@ export interface SecretEntitlement {
 /** An explicit deny that applies to the agent. */
 export interface DenyEntitlement {
   /**
-   * The statement's Sid; guard rails of this library carry stable Sids (see GUARD_RAILS).
+   * The statement's Sid; the permissions guardrails of this library carry stable Sids.
    * @default - none
    */
   readonly sid?: string;
@@ -280,18 +291,18 @@ export interface AgentEntitlementRecord {
   readonly dataStores: DataStoreEntitlement[];
   /** Bedrock models, profiles, knowledge bases, agent aliases, guardrails, sorted. */
   readonly models: ModelEntitlement[];
-  /** Guardrail pins (statements conditioned on `bedrock:GuardrailIdentifier`). */
-  readonly guardrails: GuardrailPinEntitlement[];
+  /** Bedrock guardrail pins (statements conditioned on `bedrock:GuardrailIdentifier`); `guardrails` in schema version 1. */
+  readonly guardrailPins: GuardrailPinEntitlement[];
   /** Secrets, sorted. */
   readonly secrets: SecretEntitlement[];
   /** Allow statements that are none of the above (e.g. `sqs`, `sts`, `cloudwatch`). */
   readonly otherPermissions: ScopedGrant[];
-  /** Explicit denies in the identity policies (guard rails and others). */
+  /** Explicit denies in the identity policies (permissions guardrails and others). */
   readonly denies: DenyEntitlement[];
-  /** Sids of this library's guard rails present among the denies. */
-  readonly guardRails: string[];
-  /** Sids of this library's guard rails missing from the denies. */
-  readonly missingGuardRails: string[];
+  /** Sids of this library's permissions guardrails present among the denies; `guardRails` in schema version 1. */
+  readonly permissionsGuardrails: string[];
+  /** Sids of this library's permissions guardrails missing from the denies; `missingGuardRails` in schema version 1. */
+  readonly missingPermissionsGuardrails: string[];
   /** Permissions boundary; null when the role has none. */
   readonly permissionsBoundary: BoundaryEntitlement | null;
   /** Managed policies attached to the role. */
@@ -399,8 +410,8 @@ export interface CredentialEntitlements {
 }
 
 /** The whole report: `agent-entitlements.json`. */
-export interface EntitlementReport {
-  /** Always `1` for this shape. */
+export interface EntitlementReportJson {
+  /** `2` for this shape (a version-1 file is upgraded on reading). */
   readonly schemaVersion: number;
   /** `cdk-agent-identity`. */
   readonly generator: string;

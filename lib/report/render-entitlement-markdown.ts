@@ -4,7 +4,7 @@ import {
   AgentEntitlementRecord,
   ConditionMap,
   DenyEntitlement,
-  EntitlementReport,
+  EntitlementReportJson,
   ScopedGrant,
   SecretRotationInfo,
 } from './entitlement-report-schema';
@@ -15,7 +15,7 @@ import { credentialsMarkdown } from './render-credential-entitlements';
  * Renders the report as Markdown for people: a Mermaid graph of agents and what they reach
  * (renders on GitHub), an overview table, and per agent a summary table and the details.
  */
-export function renderEntitlementMarkdown(report: EntitlementReport): string {
+export function renderEntitlementMarkdown(report: EntitlementReportJson): string {
   const out: string[] = [];
   out.push('# Agent entitlements', '');
   out.push(
@@ -90,7 +90,7 @@ export function mermaidLabel(value: string): string {
     .replace(/[\r\n]+/g, ' ');
 }
 
-function mermaidGraph(report: EntitlementReport): string[] {
+function mermaidGraph(report: EntitlementReportJson): string[] {
   const lines = ['flowchart LR'];
   const nodes = new Map<string, string>();
   const node = (key: string, prefix: string, shape: (label: string) => string, label: string): string => {
@@ -183,9 +183,11 @@ function agentSection(a: AgentEntitlementRecord): string[] {
   );
   out.push(
     row([
-      'Guard rails',
-      (a.guardRails.map(code).join(', ') || '**none**') +
-        (a.missingGuardRails.length > 0 ? `; **missing:** ${a.missingGuardRails.map(code).join(', ')}` : ''),
+      'Permissions guardrails',
+      (a.permissionsGuardrails.map(code).join(', ') || '**none**') +
+        (a.missingPermissionsGuardrails.length > 0
+          ? `; **missing:** ${a.missingPermissionsGuardrails.map(code).join(', ')}`
+          : ''),
     ]),
   );
   out.push(
@@ -233,10 +235,10 @@ function agentSection(a: AgentEntitlementRecord): string[] {
     }
     out.push('');
   }
-  if (a.guardrails.length > 0) {
+  if (a.guardrailPins.length > 0) {
     out.push('### Guardrail pins', '');
     out.push(row(['Effect', 'Condition', 'Actions', 'Resources']), row(Array(4).fill('---')));
-    for (const p of a.guardrails) {
+    for (const p of a.guardrailPins) {
       out.push(
         row([
           p.effect,

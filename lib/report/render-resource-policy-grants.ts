@@ -1,4 +1,4 @@
-import { AgentEntitlementRecord, EntitlementReport } from './entitlement-report-schema';
+import { AgentEntitlementRecord, EntitlementReportJson } from './entitlement-report-schema';
 import { actions, code, conditions, list, row, text } from './render-entitlement-markdown';
 
 /** The Markdown section of an agent's grants made by resource policies; empty when it has none. */
@@ -30,7 +30,7 @@ export function resourcePolicyGrantsSection(a: AgentEntitlementRecord): string[]
 }
 
 /** The Markdown section of policies that may reach an agent through a reference the reader cannot follow. */
-export function unattributedPoliciesSection(report: EntitlementReport): string[] {
+export function unattributedPoliciesSection(report: EntitlementReportJson): string[] {
   const policies = report.unattributedPolicies ?? [];
   if (policies.length === 0) return [];
   const out = ['## Policies that cannot be attributed', ''];

@@ -49,7 +49,7 @@ export class SynthSummary implements IPolicyValidationPlugin {
   }
 
   public readonly name = 'SynthSummary';
-  public readonly ruleIds: string[] = [];
+  public readonly ruleIds?: string[] = [];
   private readonly print: boolean;
   private readonly outcomes: PluginOutcome[] = [];
   private readonly reports: AgentEntitlementReport[] = [];

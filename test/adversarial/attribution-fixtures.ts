@@ -1,7 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AgentIdentity, AgentRuntime, DataClassification, DataTags } from '../../lib';
-import { AgentEntitlementRecord, EntitlementReport, buildEntitlementReport } from '../../lib/report';
+import {
+  AgentEntitlementRecord,
+  EntitlementReportJson,
+  buildEntitlementReport,
+} from '../../lib/report/report-format';
 import { ENV, check } from '../checks/fixtures';
 
 /** An app with a tenant agent `acme-triage` (tenant acme) and a bucket of tenant globex, in stack Agents. */
@@ -20,7 +24,7 @@ export function tenantApp(): { app: App; stack: Stack; agent: AgentIdentity; glo
 }
 
 /** Synthesizes the app and builds the entitlement report from its templates. */
-export function reportOf(app: App): EntitlementReport {
+export function reportOf(app: App): EntitlementReportJson {
   const assembly = app.synth();
   return buildEntitlementReport(
     assembly.stacks.map((s) => ({ stackName: s.stackName, template: s.template })),
@@ -28,7 +32,7 @@ export function reportOf(app: App): EntitlementReport {
 }
 
 /** The report record of one agent. */
-export function agentRecord(report: EntitlementReport, agentName: string): AgentEntitlementRecord {
+export function agentRecord(report: EntitlementReportJson, agentName: string): AgentEntitlementRecord {
   const found = report.agents.find((a) => a.agentName === agentName);
   if (!found) throw new Error(`no agent ${agentName} in the report`);
   return found;

@@ -15,7 +15,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DataClassification, DataTags } from '../../lib';
-import { diffEntitlementReports, renderEntitlementMarkdown } from '../../lib/report';
+import { diffEntitlementReports, renderEntitlementMarkdown } from '../../lib/report/report-format';
 import { ENV, check, findingsAt } from '../checks/fixtures';
 import { agentRecord, findingIdsOf, reportOf, tenantApp } from './attribution-fixtures';
 

@@ -72,7 +72,7 @@ describe('AgentAuditTrail sandbox mode', () => {
       const report = new AgentEntitlementReport(app);
       Validations.of(app).addPlugins(report);
       app.synth();
-      const coverage = report.report!.agents[0].auditTrails;
+      const coverage = report.report!.toJson().agents[0].auditTrails;
       const trail = expect.stringMatching(/^Dev\/Audit/);
       expect(coverage).toEqual([
         sandbox ? { trail, scope: 'multi-region', sandbox: true } : { trail, scope: 'multi-region' },

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AgentAuditTrail, AgentFleet, DataClassification, DataStore, DataTags, shardOf } from '../../lib';
+import { AgentAuditTrail, AgentFleet, DataClassification, DataStore, DataTags } from '../../lib';
 import { agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -60,7 +60,7 @@ describe('AgentFleet', () => {
     expect(fleet.agents.map((a) => a.agentName)).toEqual(names);
     expect(fleet.stacks).toHaveLength(3);
     for (const name of names) {
-      expect(Stack.of(fleet.agent(name)).node.id).toBe(`Shard${shardOf(name, 3)}`);
+      expect(Stack.of(fleet.agent(name)).node.id).toBe(`Shard${AgentFleet.shardOf(name, 3)}`);
     }
     const placement = rolePlacement(fleet);
     expect(Object.keys(placement).sort()).toEqual([...names].sort());
@@ -105,6 +105,39 @@ describe('AgentFleet', () => {
     Template.fromStack(parent).resourceCountIs('AWS::CloudFormation::Stack', fleet.stacks.length);
   });
 
+  test('an EKS Pod Identity agent of the manifest is trusted by exactly its namespace and service account', () => {
+    // GIVEN a manifest agent with runtime { eksPodIdentity: { namespace, serviceAccount } }
+    const app = new App();
+    const fleet = AgentFleet.fromObject(app, 'Fleet', {
+      version: 1,
+      agents: [
+        { name: 'pod', runtime: { eksPodIdentity: { namespace: 'agents', serviceAccount: 'worker' } } },
+      ],
+    });
+    // WHEN the fleet stack synthesizes
+    const template = Template.fromStack(fleet.stacks[0]);
+    // THEN the validated manifest carries the details and the role trusts EKS Pod Identity for them only
+    expect(fleet.manifest.agents[0]).toMatchObject({
+      runtime: 'eks-pod-identity',
+      eksPodIdentity: { kubernetesNamespace: 'agents', serviceAccount: 'worker' },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'pods.eks.amazonaws.com' },
+            Condition: Match.objectLike({
+              StringEquals: Match.objectLike({
+                'aws:RequestTag/kubernetes-namespace': 'agents',
+                'aws:RequestTag/kubernetes-service-account': 'worker',
+              }),
+            }),
+          }),
+        ]),
+      },
+    });
+  });
+
   test('a shard no agent hashes to gets no (undeployable, empty) stack', () => {
     const app = new App();
     const fleet = AgentFleet.fromObject(app, 'Fleet', {
@@ -112,7 +145,7 @@ describe('AgentFleet', () => {
       stacks: 50,
       agents: [{ name: 'only', runtime: 'lambda' }],
     });
-    expect(fleet.stacks.map((s) => s.node.id)).toEqual([`Shard${shardOf('only', 50)}`]);
+    expect(fleet.stacks.map((s) => s.node.id)).toEqual([`Shard${AgentFleet.shardOf('only', 50)}`]);
   });
 
   test('too many agents for one stack is a clear error asking for more stacks', () => {
@@ -188,9 +221,9 @@ describe('AgentFleet', () => {
   });
 
   test('the shard of a name is stable and spreads names evenly', () => {
-    expect(shardOf('acme-triage', 8)).toBe(shardOf('acme-triage', 8));
+    expect(AgentFleet.shardOf('acme-triage', 8)).toBe(AgentFleet.shardOf('acme-triage', 8));
     const counts = new Array(8).fill(0);
-    for (let i = 0; i < 800; i++) counts[shardOf(`agent-${i}`, 8)]++;
+    for (let i = 0; i < 800; i++) counts[AgentFleet.shardOf(`agent-${i}`, 8)]++;
     expect(Math.min(...counts)).toBeGreaterThan(60);
     expect(Math.max(...counts)).toBeLessThan(140);
   });

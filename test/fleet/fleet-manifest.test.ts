@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { AgentFleet } from '../../lib';
 import {
   ManifestError,
   parseManifest,
@@ -57,7 +58,8 @@ describe('fleet manifest', () => {
       secrets: ['translator-key'],
     });
     expect(manifest.agents[1]).toMatchObject({
-      runtime: { eksPodIdentity: { namespace: 'agents', serviceAccount: 'worker' } },
+      runtime: 'eks-pod-identity',
+      eksPodIdentity: { kubernetesNamespace: 'agents', serviceAccount: 'worker' },
       data: [],
       models: [],
       secrets: [],
@@ -198,5 +200,36 @@ ${agents}
     expect(problemsOf(`version: 1\n${levels.join('\n')}\nagents: []\n`)).toEqual([
       expect.stringMatching(/^agents\.yaml: .*alias.* at most 10000 times/i),
     ]);
+  });
+
+  describe('on the jsii surface (AgentFleet statics)', () => {
+    test('parseManifest, validateManifest and readManifest give the validated manifest', () => {
+      // GIVEN the valid manifest as text, as data and as a file
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'agents.yaml');
+      fs.writeFileSync(file, VALID);
+      // WHEN read through the statics
+      const parsed = AgentFleet.parseManifest(VALID, 'agents.yaml');
+      // THEN each gives what the TypeScript functions give
+      expect(parsed).toEqual(parseManifest(VALID, 'agents.yaml'));
+      expect(AgentFleet.readManifest(file)).toEqual(parsed);
+      expect(
+        AgentFleet.validateManifest({ version: 1, agents: [{ name: 'a', runtime: 'lambda' }] }).agents[0]
+          .name,
+      ).toBe('a');
+    });
+
+    test('a bad manifest throws an error named ManifestError with every problem in its message', () => {
+      // WHEN a manifest with two problems is parsed through the static
+      let error: Error | undefined;
+      try {
+        AgentFleet.parseManifest('version: 2\nagents: []\n', 'agents.yaml');
+      } catch (e) {
+        error = e as Error;
+      }
+      // THEN the error is recognisable by name (as jsii languages see it) and names both problems
+      expect(error?.name).toBe('ManifestError');
+      expect(error?.message).toMatch(/agents\.yaml:1:\d+: version must be 1, got 2/);
+      expect(error?.message).toMatch(/agents must be a non-empty list of agents/);
+    });
   });
 });

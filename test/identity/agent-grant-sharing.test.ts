@@ -10,15 +10,17 @@ import {
   AgentIdentity,
   AgentIdentityChecks,
   AgentRuntime,
-  ChangeKind,
   DataAccess,
   DataClassification,
   DataStore,
   DataTags,
+} from '../../lib';
+import {
+  ChangeKind,
   buildEntitlementReport,
   collectAcknowledgements,
   diffEntitlementReports,
-} from '../../lib';
+} from '../../lib/report/report-format';
 import { ACCOUNT, TemplateResolver } from '../helpers/resolve';
 import { RolePolicies, agentRoleId, rolePolicies, simulate } from '../helpers/simulate';
 import { resourcesOfType, sharedGrantPolicies, sharedGrantPoliciesOf } from '../helpers/templates';

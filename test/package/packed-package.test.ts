@@ -214,5 +214,51 @@ describe('the packed package (npm pack)', () => {
       stdout: `${pkg.version}\n`,
       stderr: '',
     });
+    // AND the CLI's diff works with what the library installs, while revoke and review, which call
+    // AWS through an SDK the library does not depend on, say what to install and exit 2
+    const agentIdentity = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(installed, pkg.bin['agent-identity']), ...args], {
+        cwd: consumer,
+        encoding: 'utf8',
+      });
+    const evidence = path.join(outdir, 'agent-entitlements.json');
+    expect(agentIdentity('diff', evidence, evidence)).toMatchObject({
+      status: 0,
+      stdout: 'No entitlement changed.\n',
+    });
+    expect(pkg.dependencies).not.toHaveProperty('@aws-sdk/client-iam');
+    for (const command of [['revoke', 'email-triage', '--reason', 'incident'], ['review']]) {
+      const missing = agentIdentity(...command);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain(
+        `npm install --save-dev @aws-sdk/client-iam@${pkg.devDependencies['@aws-sdk/client-iam']}`,
+      );
+    }
+    // AND once the SDK is installed next to it, the command runs
+    fs.mkdirSync(path.join(modules, '@aws-sdk'), { recursive: true });
+    fs.symlinkSync(
+      path.join(ROOT, 'node_modules', '@aws-sdk', 'client-iam'),
+      path.join(modules, '@aws-sdk', 'client-iam'),
+      'dir',
+    );
+    expect(agentIdentity('revoke', '--help')).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  test('bundles exactly its bundledDependencies, and never the CLI-only AWS SDK', () => {
+    const bundled = new Set(
+      packed.files
+        .filter((f) => f.startsWith('node_modules/'))
+        .map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)![1]),
+    );
+    expect([...bundled].sort()).toEqual([...(pkg.bundleDependencies ?? [])].sort());
+    expect(pkg.bundleDependencies).toEqual(expect.arrayContaining(['yaml']));
+    expect(bundled.has('@aws-sdk/client-iam')).toBe(false);
+  });
+
+  test('ships the typed report file format for TypeScript users at its documented sub-path', () => {
+    for (const file of ['dist/lib/report/report-format.js', 'dist/lib/report/report-format.d.ts']) {
+      expect(packed.files).toContain(file);
+    }
+    expect(README).toContain("from 'cdk-agent-identity/dist/lib/report/report-format'");
   });
 });

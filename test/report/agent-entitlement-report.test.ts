@@ -4,7 +4,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentEntitlementReport } from '../../lib';
 import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../../lib/identity/private/permissions-guardrails';
-import { AgentEntitlementRecord, EntitlementReport } from '../../lib/report/entitlement-report-schema';
+import { AgentEntitlementRecord, EntitlementReportJson } from '../../lib/report/entitlement-report-schema';
 import { renderIntrinsics, renderList } from '../../lib/report/render-intrinsics';
 import { HAIKU, KNOWLEDGE_BASE_ID, synthReport, tempDir } from './fixtures';
 
@@ -16,7 +16,7 @@ const template = JSON.parse(fs.readFileSync(path.join(fixture.outdir, 'AgentsSta
 const triage = agentOf(report, 'email-triage');
 const legacy = agentOf(report, 'legacy-bot');
 
-function agentOf(r: EntitlementReport, name: string): AgentEntitlementRecord {
+function agentOf(r: EntitlementReportJson, name: string): AgentEntitlementRecord {
   const found = r.agents.find((a) => a.agentName === name);
   if (!found) throw new Error(`no agent ${name} in report`);
   return found;
@@ -66,7 +66,7 @@ describe('AgentEntitlementReport at synth', () => {
     // THEN both files sit next to the templates
     expect(fs.existsSync(path.join(fixture.outdir, 'agent-entitlements.json'))).toBe(true);
     expect(fs.existsSync(path.join(fixture.outdir, 'agent-entitlements.md'))).toBe(true);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.generator).toBe('cdk-agent-identity');
   });
 
@@ -122,7 +122,7 @@ describe('AgentEntitlementReport at synth', () => {
         `arn:\${AWS::Partition}:bedrock:us-east-1:111111111111:knowledge-base/${KNOWLEDGE_BASE_ID}`,
       ],
     ]);
-    expect(triage.guardrails.map((g) => [g.effect, g.operator])).toEqual([
+    expect(triage.guardrailPins.map((g) => [g.effect, g.operator])).toEqual([
       ['Allow', 'StringEquals'],
       ['Deny', 'StringNotEquals'],
     ]);
@@ -172,17 +172,17 @@ describe('AgentEntitlementReport at synth', () => {
     expect(triage.secrets[0].rotation!.rotatedBy).toMatch(/^\$\{Rotator[0-9A-F]+\.Arn\}$/);
   });
 
-  test('boundary and guard rails: the AgentIdentity has all, the hand-written role none', () => {
+  test('boundary and permissions guardrails: the AgentIdentity has all, the hand-written role none', () => {
     const sids = GUARD_RAILS.map((r) => r.sid);
     expect(triage.permissionsBoundary).toMatchObject({ readable: true });
     // the boundary repeats the rails of the services its ceiling lets through
     const withinCeiling = GUARD_RAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
     expect(triage.permissionsBoundary!.denies.map((d) => d.sid).sort()).toEqual([...withinCeiling].sort());
-    expect(triage.guardRails).toEqual(sids);
-    expect(triage.missingGuardRails).toEqual([]);
+    expect(triage.permissionsGuardrails).toEqual(sids);
+    expect(triage.missingPermissionsGuardrails).toEqual([]);
     expect(legacy.permissionsBoundary).toBeNull();
-    expect(legacy.guardRails).toEqual([]);
-    expect(legacy.missingGuardRails).toEqual(sids);
+    expect(legacy.permissionsGuardrails).toEqual([]);
+    expect(legacy.missingPermissionsGuardrails).toEqual(sids);
   });
 
   test('the trail whose advanced event selectors name the role records the agent; the other is unrecorded', () => {
@@ -263,7 +263,8 @@ describe('AgentEntitlementReport at synth', () => {
     // THEN the files carry the chosen base name, with no agent found
     const written = JSON.parse(fs.readFileSync(path.join(outdir, 'evidence.json'), 'utf8'));
     expect(written.agents).toEqual([]);
-    expect(plugin.report?.agents).toEqual([]);
+    expect(plugin.report?.agentNames).toEqual([]);
+    expect(plugin.report?.toJson()).toEqual(written);
     expect(fs.readFileSync(path.join(outdir, 'evidence.md'), 'utf8')).toContain(
       'No role tagged `ai:agent` was found.',
     );

@@ -106,15 +106,25 @@ describe('agent-identity CLI', () => {
     ['no schemaVersion', '{"agents": []}', 'has no schemaVersion'],
     [
       'a newer schemaVersion',
-      '{"schemaVersion": 2, "agents": []}',
-      'has schemaVersion 2, but this agent-identity reads schemaVersion 1',
+      '{"schemaVersion": 3, "agents": []}',
+      'has schemaVersion 3, but this agent-identity reads schemaVersion 1 or 2',
     ],
     ['a string schemaVersion', '{"schemaVersion": "1", "agents": []}', 'has schemaVersion "1"'],
-    ['no agents list', '{"schemaVersion": 1}', '"agents" must be a list'],
+    ['no agents list', '{"schemaVersion": 2}', '"agents" must be a list'],
     [
       'an agent without lists',
-      '{"schemaVersion": 1, "agents": [{"agentName": "x"}]}',
+      '{"schemaVersion": 2, "agents": [{"agentName": "x"}]}',
       'agents[0] (x) has no "runtime" list',
+    ],
+    [
+      'a version-1 agent without its pins',
+      '{"schemaVersion": 1, "agents": [{"agentName": "x", "runtime": [], "trust": [], "dataStores": [], "models": []}]}',
+      'agents[0] (x) has no "guardrailPins" list',
+    ],
+    [
+      'a version-1 file with a version-2 field',
+      '{"schemaVersion": 1, "agents": [{"agentName": "x", "guardrailPins": []}]}',
+      'agents[0] (x) has "guardrailPins", a field of schemaVersion 2, in a schemaVersion 1 file',
     ],
   ];
 

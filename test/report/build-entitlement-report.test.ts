@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AccessLevel, buildEntitlementReport, renderEntitlementMarkdown } from '../../lib/report';
+import {
+  AccessLevel,
+  buildEntitlementReport,
+  renderEntitlementMarkdown,
+} from '../../lib/report/report-format';
 import { mermaidLabel } from '../../lib/report/render-entitlement-markdown';
 import { accessLevelsOf } from '../../lib/report/access-level';
 import { GUARDRAIL_CONDITION_KEY, READ_SECRET_ACTION } from '../../lib/report/build-entitlement-report';

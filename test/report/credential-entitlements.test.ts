@@ -6,10 +6,12 @@ import {
   InboundJwtAuthorizer,
   OAuth2Flow,
   UserDelegation,
+} from '../../lib';
+import {
   buildEntitlementReport,
   diffEntitlementReports,
   renderEntitlementMarkdown,
-} from '../../lib';
+} from '../../lib/report/report-format';
 import { ISSUER, agentWithIdentity, credentialsApp, supportAuthorizer } from '../credentials/fixtures';
 
 interface Options {

@@ -1,24 +1,24 @@
-import { ChangeKind, diffEntitlementReports } from '../../lib/report';
-import { AgentEntitlementRecord, EntitlementReport } from '../../lib/report/entitlement-report-schema';
+import { ChangeKind, diffEntitlementReports } from '../../lib/report/report-format';
+import { AgentEntitlementRecord, EntitlementReportJson } from '../../lib/report/entitlement-report-schema';
 import { synthReport } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 // GIVEN a baseline report of the reference app
-const baseline: EntitlementReport = synthReport().report;
+const baseline: EntitlementReportJson = synthReport().report;
 
 type Mutable = { agents: any[]; [k: string]: any };
 type Mutation = (r: Mutable, triage: any, legacy: any) => void;
 
 /** A copy of the baseline changed by `mutate`. */
-function changed(mutate: Mutation, base: EntitlementReport = baseline): EntitlementReport {
+function changed(mutate: Mutation, base: EntitlementReportJson = baseline): EntitlementReportJson {
   const copy = structuredClone(base) as unknown as Mutable;
   mutate(
     copy,
     copy.agents.find((a) => a.agentName === 'email-triage'),
     copy.agents.find((a) => a.agentName === 'legacy-bot'),
   );
-  return copy as unknown as EntitlementReport;
+  return copy as unknown as EntitlementReportJson;
 }
 
 const s3Store = (agent: AgentEntitlementRecord | any) =>
@@ -118,13 +118,13 @@ describe('diffEntitlementReports', () => {
     ['a changed tenant', ChangeKind.TENANT_CHANGED, (_r, t) => (t.tenant = 'globex')],
     ['a longer session', ChangeKind.SESSION_LENGTHENED, (_r, t) => (t.maxSessionDurationSeconds = 43200)],
     [
-      'a removed guard rail',
-      ChangeKind.GUARD_RAIL_REMOVED,
+      'a removed permissions guardrail',
+      ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.denies = t.denies.filter((d: any) => d.sid !== 'DenyIamWrites')),
     ],
     [
-      'a guard rail that denies fewer actions',
-      ChangeKind.GUARD_RAIL_WEAKENED,
+      'a permissions guardrail that denies fewer actions',
+      ChangeKind.PERMISSIONS_GUARDRAIL_WEAKENED,
       (_r, t) => (t.denies.find((d: any) => d.sid === 'DenyIamWrites').actions = ['iam:PassRole']),
     ],
     [
@@ -138,8 +138,8 @@ describe('diffEntitlementReports', () => {
       (_r, t) => (t.permissionsBoundary = null),
     ],
     [
-      'a guard rail removed from the boundary',
-      ChangeKind.GUARD_RAIL_REMOVED,
+      'a permissions guardrail removed from the boundary',
+      ChangeKind.PERMISSIONS_GUARDRAIL_REMOVED,
       (_r, t) => (t.permissionsBoundary.denies = t.permissionsBoundary.denies.slice(1)),
     ],
     [
@@ -218,8 +218,8 @@ describe('diffEntitlementReports', () => {
     ['a lower clearance', ChangeKind.CLEARANCE_LOWERED, (_r, t) => (t.clearance = 'internal')],
     ['a tenant added', ChangeKind.TENANT_ADDED, (_r, _t, l) => (l.tenant = 'acme')],
     [
-      'a guard rail added',
-      ChangeKind.GUARD_RAIL_ADDED,
+      'a permissions guardrail added',
+      ChangeKind.PERMISSIONS_GUARDRAIL_ADDED,
       (_r, _t, l) =>
         l.denies.push({
           sid: 'DenyIamWrites',

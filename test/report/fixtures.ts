@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AgentIdentity, AgentRuntime, DataClassification } from '../../lib/identity';
 import { AgentEntitlementReport } from '../../lib/report';
-import { EntitlementReport } from '../../lib/report/entitlement-report-schema';
+import { EntitlementReportJson } from '../../lib/report/entitlement-report-schema';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';
@@ -142,7 +142,7 @@ export function referenceApp(options: FixtureOptions = {}): Fixture {
     ],
   });
 
-  // A hand-written agent role: no boundary, no guard rails, trusted by another account.
+  // A hand-written agent role: no boundary, no permissions guardrails, trusted by another account.
   const legacy = new iam.Role(stack, 'LegacyBot', { assumedBy: new iam.AccountPrincipal('222222222222') });
   Tags.of(legacy).add('ai:agent', 'legacy-bot');
   legacy.addToPrincipalPolicy(
@@ -165,7 +165,7 @@ export function referenceApp(options: FixtureOptions = {}): Fixture {
 /** Synthesizes the reference app and reads back the report it wrote. */
 export function synthReport(options: FixtureOptions = {}): {
   fixture: Fixture;
-  report: EntitlementReport;
+  report: EntitlementReportJson;
   markdown: string;
 } {
   const fixture = referenceApp(options);

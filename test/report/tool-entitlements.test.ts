@@ -1,26 +1,24 @@
 import { Stack } from 'aws-cdk-lib';
+import { GatewayTool, ToolCaller, ToolCondition } from '../../lib';
 import {
   AgentEntitlementRecord,
   ChangeKind,
-  EntitlementReport,
-  GatewayTool,
-  ToolCaller,
-  ToolCondition,
+  EntitlementReportJson,
   buildEntitlementReport,
   diffEntitlementReports,
   renderEntitlementMarkdown,
-} from '../../lib';
+} from '../../lib/report/report-format';
 import { newStack } from '../helpers/stacks';
 import { complaintScenario, researchScenario } from '../tools/scenarios';
 
-function reportOf(build: (stack: Stack) => void): EntitlementReport {
+function reportOf(build: (stack: Stack) => void): EntitlementReportJson {
   const { app, stack } = newStack();
   build(stack);
   const template = app.synth().getStackByName(stack.stackName).template;
   return buildEntitlementReport([{ stackName: stack.stackName, template }]);
 }
 
-function agent(report: EntitlementReport, name: string): AgentEntitlementRecord {
+function agent(report: EntitlementReportJson, name: string): AgentEntitlementRecord {
   return report.agents.find((a) => a.agentName === name)!;
 }
 
@@ -91,7 +89,7 @@ describe('agent-identity diff of tools', () => {
     complaintScenario(s).tools.enforce();
   });
 
-  const kinds = (current: EntitlementReport) =>
+  const kinds = (current: EntitlementReportJson) =>
     diffEntitlementReports(baseline, current).changes.map((c) => [c.kind, c.widened]);
 
   test('the same app is no change', () => {
@@ -119,7 +117,7 @@ describe('agent-identity diff of tools', () => {
   });
 
   test('a removed condition is widening, an added one narrowing', () => {
-    const loosened: EntitlementReport = {
+    const loosened: EntitlementReportJson = {
       ...baseline,
       agents: baseline.agents.map((a) =>
         a.tools
@@ -140,7 +138,7 @@ describe('agent-identity diff of tools', () => {
   });
 
   test('a removed forbid is widening', () => {
-    const unfenced: EntitlementReport = {
+    const unfenced: EntitlementReportJson = {
       ...baseline,
       agents: baseline.agents.map((a) =>
         a.tools ? { ...a, tools: a.tools.map((t) => ({ ...t, forbids: [] })) } : a,
