@@ -295,6 +295,22 @@ function checkPackages() {
     }
   }
   console.log('jsii-pacmak: Python, Java, .NET and Go sources generated');
+  // The README states what each generated package requires: keep it what pacmak wrote.
+  const readme = fs.readFileSync(README, 'utf8');
+  const stated = [
+    [/"python_requires": ">=(\d+\.\d+)"/, 'python/setup.py', (v) => `Python ${v}+`],
+    [/^go (\d+\.\d+)/m, 'go/cdkagentidentity/go.mod', (v) => `Go ${v}+`],
+    [/<TargetFramework>(net[\d.]+)</, 'dotnet/CdkAgentIdentity/CdkAgentIdentity.csproj', (v) => `\`${v}\``],
+  ];
+  for (const [pattern, file, phrase] of stated) {
+    const version = pattern.exec(fs.readFileSync(path.join(OUTDIR, file), 'utf8'))?.[1];
+    if (!version) fail(`dist-jsii/${file}: no version found by ${pattern}`);
+    if (!readme.includes(phrase(version))) {
+      fail(
+        `dist-jsii/${file} requires ${version}: README.md section "${SECTION}" must say ${phrase(version)}`,
+      );
+    }
+  }
   if (python3(['--version']).status !== 0) {
     console.log('python3 not found: the generated Python and the smoke test were not compiled');
     return;
