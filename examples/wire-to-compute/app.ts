@@ -64,8 +64,9 @@ export function buildApp(app: App): Stack {
   researcher.grantModels([haiku]);
 
   // Choices about the compute itself (VPC, concurrency, log keys) are yours, not the binding's.
-  const demo = (scope: IConstruct, id: string, reason: string) =>
+  function demo(scope: IConstruct, id: string, reason: string) {
     Validations.of(scope).acknowledge({ id, reason });
+  }
   demo(triageFunction, 'NIST.800.53.R5-LambdaInsideVPC', 'demo: calls only Bedrock, needs no VPC');
   demo(triageFunction, 'NIST.800.53.R5-LambdaConcurrency', 'demo: no reserved concurrency');
   demo(triageFunction, 'NIST.800.53.R5-LambdaDLQ', 'invoked synchronously: no DLQ applies');
