@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AgentAuditTrail,
   AgentEntitlementReport,
@@ -195,7 +196,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
   test('the classification is the one DataTags declares, also when the tags come after the grant', () => {
     const { stack } = newStack();
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const queue = new (require('aws-cdk-lib/aws-sqs').Queue)(stack, 'Q');
+    const queue = new sqs.Queue(stack, 'Q');
     DataStore.sqsQueue(queue).grantRead(role);
     DataTags.of(queue).apply({ classification: DataClassification.PUBLIC });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
@@ -245,7 +246,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
   });
 
   test('principals without an identity policy in this app are refused, not silently skipped', () => {
-    const { stack, bucket } = setup();
+    const { bucket } = setup();
     const store = DataStore.s3Bucket(bucket);
     expect(() => store.grantRead(new iam.ArnPrincipal('arn:aws:iam::111111111111:role/x'))).toThrow(
       /^TestStack\/Inbox: the grantee of s3 bucket TestStack\/Inbox \("ArnPrincipal"\) is not an agent, a role, a user or a group of this app.*iam\.Role\.fromRoleArn/,
