@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   AgentAuditTrail,
+  AgentCoreTarget,
   AgentEntitlementReport,
   AgentIdentity,
   AgentRuntime,
@@ -33,6 +34,7 @@ const ENV = { account: '111111111111', region: 'us-east-1' };
 const KB = 'arn:aws:bedrock:us-east-1:111111111111:knowledge-base/ABCDE12345';
 const ALIAS = 'arn:aws:bedrock:us-east-1:111111111111:agent-alias/AGENT12345/ALIAS12345';
 const PROFILE = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+const GATEWAY = 'arn:aws:bedrock-agentcore:us-east-1:111111111111:gateway/tools-gw-abc123';
 
 interface Built {
   readonly stack: Stack;
@@ -90,6 +92,7 @@ function build(side: 'agent' | 'resource'): Built {
   const pin = { guardrail: GuardrailPin.version(guardrail, '1') };
   const kb = BedrockKnowledgeBase.fromArn(KB);
   const alias = BedrockAgentAlias.fromArn(ALIAS);
+  const gateway = AgentCoreTarget.gateway(GATEWAY);
   const rotation = SecretRotation.generatedApiKey();
   if (side === 'agent') {
     agent.grantData(inbox, DataAccess.READ);
@@ -98,6 +101,7 @@ function build(side: 'agent' | 'resource'): Built {
     agent.grantModels([model], pin);
     kb.grantRetrieve(agent);
     alias.grantInvoke(agent);
+    gateway.grantInvoke(agent);
     new AgentSecret(stack, 'Key', { readers: [other, agent], rotation });
   } else {
     inbox.grantRead(agent);
@@ -106,6 +110,7 @@ function build(side: 'agent' | 'resource'): Built {
     model.grantInvoke(agent.grantPrincipal, pin);
     kb.grantRetrieve(fn);
     alias.grantInvoke(agent.role);
+    gateway.grantInvoke(fn);
     new AgentSecret(stack, 'Key', { readers: [other], rotation }).grantRead(agent);
   }
   app.synth();
@@ -135,6 +140,7 @@ describe('a grant from the resource side to an agent is the agent-side grant', (
       'model',
       'guardrail',
       'knowledge-base',
+      'agent',
       'agent',
       'secret',
     ]);
@@ -280,7 +286,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
     );
   });
 
-  test('knowledge base, RetrieveAndGenerate and agent alias grant a Lambda function exactly', () => {
+  test('knowledge base, RetrieveAndGenerate, agent alias and AgentCore gateway grant a Lambda function exactly', () => {
     const { stack } = setup();
     const fn = new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -292,12 +298,14 @@ describe('a grant from the resource side to a principal that is not an agent', (
       BedrockModel.foundationModel('amazon.nova-pro-v1:0'),
     );
     BedrockAgentAlias.fromArn(ALIAS).grantInvoke(fn);
+    AgentCoreTarget.gateway(GATEWAY).grantInvoke(fn);
     const statements = policyOf(stack);
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: 'bedrock:Retrieve', Resource: KB }),
         expect.objectContaining({ Action: 'bedrock:RetrieveAndGenerate', Resource: '*' }),
         expect.objectContaining({ Action: 'bedrock:InvokeAgent', Resource: ALIAS }),
+        expect.objectContaining({ Action: 'bedrock-agentcore:InvokeGateway', Resource: GATEWAY }),
       ]),
     );
   });

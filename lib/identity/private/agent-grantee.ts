@@ -82,6 +82,8 @@ export function resolveGrantee(
   const agent = agentBehind(grantee);
   if (agent) return { agent };
   const principal = grantee.grantPrincipal;
+  // a grantee that is itself a construct is a better place to point at than nothing
+  blame = blame ?? (Construct.isConstruct(grantee) ? grantee : undefined);
   if (!Construct.isConstruct(principal) || typeof principal.addToPrincipalPolicy !== 'function') {
     fail(
       blame,
