@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -26,6 +26,7 @@ import {
   GuardrailPin,
   SecretRotation,
 } from '../../lib';
+import { check, findingsFor, handWrittenRole, plainApp } from '../checks/fixtures';
 import { newStack } from '../helpers/stacks';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -373,6 +374,29 @@ describe('a grant from the resource side to a principal that is not an agent', (
     });
     expect(() => secret.grantRead(low)).toThrow(
       /agent "low" has clearance "public", below the secret's classification/,
+    );
+  });
+});
+
+describe('a hand-written agent role (tagged ai:agent, not an AgentIdentity) granted from the store side', () => {
+  test('is not mistaken for an agent, and AgentIdentity-TenantAbac reports its grant without a tenant condition', () => {
+    // GIVEN a hand-written agent role of tenant acme (tags only: no AgentIdentity behind it)
+    const { app, stack } = plainApp();
+    const role = handWrittenRole(stack, 'HandWritten', 'hand-written');
+    Tags.of(role).add('ai:tenant', 'acme');
+    const bucket = new s3.Bucket(stack, 'Inbox');
+    DataTags.of(bucket).apply({ tenant: 'acme', classification: DataClassification.INTERNAL });
+    // WHEN the store grants it READ
+    DataStore.s3Bucket(bucket).grantRead(role);
+    // THEN it got the non-agent grant (tags are claims, not proof of an agent) ...
+    const statements = Object.values<Json>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('s3:'));
+    expect(JSON.stringify(statements)).not.toContain('ai:tenant');
+    // ... which the checks judge as they judge any role tagged ai:tenant: no tenant condition is a finding
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    expect(findingsFor(check(app), 'TenantAbac')).toEqual(
+      expect.arrayContaining([`Resource::<${bucketId}.Arn>`, `Resource::<${bucketId}.Arn>/*`]),
     );
   });
 });
