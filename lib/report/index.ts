@@ -2,7 +2,7 @@ export * from './entitlement-report-schema';
 export { AgentEntitlementReport, collectAcknowledgements } from './agent-entitlement-report';
 export type { AgentEntitlementReportProps } from './agent-entitlement-report';
 export { buildEntitlementReport } from './build-entitlement-report';
-export type { StackTemplate } from './build-entitlement-report';
+export type { NestedStackParent, StackTemplate } from './build-entitlement-report';
 export { ChangeKind, diffEntitlementReports } from './diff-entitlement-reports';
 export type { EntitlementChange, EntitlementDiff } from './diff-entitlement-reports';
 export {

@@ -9,6 +9,7 @@ import {
   TemplateModel,
   UnattributedReference,
 } from '../../shared/template-model';
+import { stackDisplayName } from '../../shared/stack-display-name';
 import { Json, NormalizedStatement, flatten, statementsOf } from './policy';
 
 /** One resource as CloudFormation will get it: its template entry, resolved in its stack. */
@@ -87,7 +88,7 @@ export class AppIndex {
     }
     const inputs: ModelStackInput[] = [...templates].map(([stack, t]) => ({
       id: stack.node.path,
-      name: stack.stackName,
+      name: stackDisplayName(stack),
       template: { Resources: t.resources, Outputs: t.outputs },
       ...nestedIn(stack),
     }));
