@@ -14,7 +14,8 @@ import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
 import { TrailKeeping, sandboxKeeping } from './audit-trail-sandbox';
-import { MAX_SELECTOR_VALUES, planSelectors } from './event-selectors';
+import { MAX_SELECTOR_VALUES, SelectorPlan, planSelectors } from './event-selectors';
+import { auditResourcePolicies } from './private/resource-policy-audit';
 import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import {
   MAX_FILTER_PATTERN_LENGTH,
@@ -325,7 +326,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       s3BucketName: this.logBucket.bucketName,
       cloudWatchLogsLogGroupArn: this.logGroup.logGroupArn,
       cloudWatchLogsRoleArn: logsRole.roleArn,
-      advancedEventSelectors: Lazy.any({ produce: () => planSelectors(this.agents).selectors }),
+      advancedEventSelectors: Lazy.any({ produce: () => this.plan().selectors }),
     });
     this.trail.node.addDependency(this.logBucket.policy!, logsPolicy, logsRole);
     this.trail.addMetadata('AgentAuditTrail', {
@@ -644,9 +645,17 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
     return alarm;
   }
 
+  /**
+   * The selectors for the recorded agents: what they were granted through the library, and what
+   * resource policies anywhere in the app grant them (read from the construct tree at synth).
+   */
+  private plan(): SelectorPlan {
+    return planSelectors(this.agents, auditResourcePolicies(this, this.agents));
+  }
+
   private validateLimits(): string[] {
     const errors: string[] = [];
-    const plan = planSelectors(this.agents);
+    const plan = this.plan();
     errors.push(...plan.problems);
     if (plan.valueCount > MAX_SELECTOR_VALUES) {
       errors.push(
