@@ -12,7 +12,7 @@ import { StackTemplate, buildEntitlementReport } from './build-entitlement-repor
 import { AcknowledgedFinding, EntitlementReport } from './entitlement-report-schema';
 import { renderEntitlementMarkdown } from './render-entitlement-markdown';
 import { acknowledgementsRecordedOn } from '../shared/nag-acknowledgements';
-import { constructPathsOf, nestedStackTemplates } from './nested-stack-templates';
+import { constructPathsOf, literalAccount, nestedStackTemplates } from './nested-stack-templates';
 
 /** Properties of an `AgentEntitlementReport`. */
 export interface AgentEntitlementReportProps {
@@ -67,6 +67,7 @@ export class AgentEntitlementReport implements IPolicyValidationPlugin {
         stackName: stack?.stackName ?? path.basename(templatePath).replace(/\.template\.json$/, ''),
         template: JSON.parse(fs.readFileSync(templatePath, 'utf8')),
         constructPaths: stack ? constructPathsOf(stack) : undefined,
+        account: stack ? literalAccount(stack) : undefined,
       };
     });
     // nested stacks' templates are not handed to plugins: read them from the assembly

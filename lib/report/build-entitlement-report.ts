@@ -48,6 +48,12 @@ export interface StackTemplate {
    * @default - a top-level stack
    */
   readonly parent?: NestedStackParent;
+  /**
+   * The stack's account, when it is literal, so a literal role name or ARN is attributed only to a
+   * role of that account (as the checks do).
+   * @default - unknown: matched to a role of that name in any stack
+   */
+  readonly account?: string;
 }
 
 /** Where a nested stack's template sits in its parent. */
@@ -89,6 +95,7 @@ export function buildEntitlementReport(
         id: String(i),
         name: t.stackName,
         template: t.template ?? {},
+        ...(t.account !== undefined ? { account: t.account } : {}),
         ...(t.parent && parentId !== undefined
           ? { parent: { id: parentId, logicalId: t.parent.logicalId } }
           : {}),

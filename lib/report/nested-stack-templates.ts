@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { nestedStackLink, stackDisplayName } from '../shared/stack-display-name';
 import type { StackTemplate } from './build-entitlement-report';
@@ -25,6 +25,7 @@ export function nestedStackTemplates(root: IConstruct): StackTemplate[] {
       template: JSON.parse(fs.readFileSync(file, 'utf8')),
       constructPaths: constructPathsOf(c),
       parent: link,
+      account: literalAccount(c),
     });
   }
   return out;
@@ -37,4 +38,9 @@ export function constructPathsOf(stack: Stack): Record<string, string> {
     if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) out[stack.resolve(c.logicalId)] = c.node.path;
   }
   return out;
+}
+
+/** The stack's account when it is a literal (an environment-bound stack). */
+export function literalAccount(stack: Stack): string | undefined {
+  return Token.isUnresolved(stack.account) ? undefined : stack.account;
 }

@@ -372,6 +372,7 @@ class ModelBuilder {
       id: stack.node.path,
       name: stack.node.path,
       template: { Resources: t.resources, Outputs: t.outputs },
+      ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
     }));
     const model = new TemplateModel(inputs);
     const nodeOf = new Map<ModelResource, CfnResource>();

@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   AgentAttribution,
@@ -90,6 +90,7 @@ export class AppIndex {
       id: stack.node.path,
       name: stackDisplayName(stack),
       template: { Resources: t.resources, Outputs: t.outputs },
+      ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
       ...nestedIn(stack),
     }));
     this.model = new TemplateModel(inputs);
