@@ -125,6 +125,16 @@ export const ALARM_TOPIC_PROTECTED_ACTIONS: readonly string[] = [
  * were granted, made by those agents. Metric filters on the log group raise alarms on an SNS topic
  * when an agent is denied access, when a trail is tampered with, when an agent role is changed and
  * when a watched role (such as cross-tenant support access) is used.
+ *
+ * "Granted" includes resource policies anywhere in the app that name a recorded agent's role or its
+ * sessions (bucket policies, DynamoDB table and stream policies, Lambda permissions, SQS and SNS
+ * policies), read from the construct tree at synth with the attribution the checks use. A resource
+ * of another stack named by a token is recorded as "every data event of its type by the agent's
+ * sessions" (naming it could make the stacks depend on each other in a cycle). A grant whose
+ * resource cannot be named, or through a holder whose data events are not selected here (S3 access
+ * points, S3 Express, S3 Tables), fails synth naming the policy; acknowledge
+ * `AgentAuditTrail-UnrecordedResourcePolicy` on the holder to accept the latter. KMS, Secrets
+ * Manager and STS calls are management events, recorded without data selectors.
  */
 export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   /** The shortest retention accepted: 184 days, the longest span six calendar months can cover. */
