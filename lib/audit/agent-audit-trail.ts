@@ -15,7 +15,7 @@ import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
 import { TrailKeeping, sandboxKeeping } from './audit-trail-sandbox';
 import { MAX_SELECTOR_VALUES, SelectorPlan, planSelectors } from './event-selectors';
-import { auditResourcePolicies } from './private/resource-policy-audit';
+import { UNRECORDED_RESOURCE_POLICY, auditResourcePolicies } from './private/resource-policy-audit';
 import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import {
   MAX_FILTER_PATTERN_LENGTH,
@@ -143,6 +143,12 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   public static readonly DEFAULT_RETENTION = Duration.days(400);
   /** CloudTrail's limit on condition values across all advanced event selectors of one trail. */
   public static readonly MAX_SELECTOR_VALUES = MAX_SELECTOR_VALUES;
+  /**
+   * The id to acknowledge (`Validations.of(holder).acknowledge({ id, reason })`) on a resource
+   * policy whose grant to a recorded agent the trail cannot select data events for (S3 access
+   * points, S3 Express, S3 Tables), with the reason those calls need no record.
+   */
+  public static readonly UNRECORDED_RESOURCE_POLICY = UNRECORDED_RESOURCE_POLICY;
 
   /** How long log files are kept and locked (evidence for EU AI Act Art. 26(6)). */
   public readonly retention: Duration;

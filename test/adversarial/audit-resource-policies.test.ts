@@ -226,7 +226,7 @@ describe('the audit trail records data events on resources granted by resource p
       });
       if (acknowledge) {
         Validations.of(point).acknowledge({
-          id: 'AgentAuditTrail-UnrecordedResourcePolicy',
+          id: AgentAuditTrail.UNRECORDED_RESOURCE_POLICY,
           reason: 'the access point is read through the bucket, whose objects are recorded',
         });
       }
