@@ -1,1 +1,2 @@
 export * from './agent-compute';
+export type { AgentCoreRuntimeBindingOptions } from './agentcore-runtime-binding-options';
