@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { AgentIdentity } from '../../identity/agent-identity';
 import { failAt, show } from '../../shared/errors';
 import { acknowledgeFindings, acknowledgeWildcardResource } from '../../shared/nag-acknowledgements';
+import { RuntimeManagedIdentities } from '../../shared/runtime-managed-identity';
 import { requireRuntime } from './runtime-match';
 
 /**
@@ -85,16 +86,17 @@ export function bindAgentCoreRuntime(
   );
   const keep = (statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult => {
     if (statement.sid === undefined || !L2_EXECUTION_ROLE_SIDS.has(statement.sid)) {
-      if (policy) policy.addStatements(statement);
+      if (sink.policy) sink.policy.addStatements(statement);
       else forwarded.push(statement);
     }
-    return { statementAdded: true, policyDependable: policy ?? agent.role };
+    return { statementAdded: true, policyDependable: sink.policy ?? agent.role };
   };
-  let policy: iam.Policy | undefined;
+  const sink: { policy?: iam.Policy } = {};
   Object.defineProperty(view, 'addToPrincipalPolicy', { value: keep });
   Object.defineProperty(view, 'addToPolicy', { value: (s: iam.PolicyStatement) => keep(s).statementAdded });
 
   const runtime = new agentcore.Runtime(scope, id, { ...props, executionRole: view });
+  RuntimeManagedIdentities.markBound(agent);
   const stack = Stack.of(runtime);
 
   // Logs: only this runtime's log groups. AgentCore writes each endpoint's logs to
@@ -131,8 +133,9 @@ export function bindAgentCoreRuntime(
       }),
     );
   }
-  policy = new iam.Policy(runtime, 'AgentPolicy', { roles: [agent.role], statements });
+  const policy = new iam.Policy(runtime, 'AgentPolicy', { roles: [agent.role], statements });
   policy.addStatements(...forwarded);
+  sink.policy = policy;
 
   const reason = `AgentCore Runtime ${runtime.node.path} runs as agent ${agent.agentName}`;
   acknowledgeWildcardResource(
