@@ -21,6 +21,7 @@ import {
   simulateAs,
   templateOf,
 } from '../../examples/_shared/simulation';
+import { unacknowledgedFindings } from '../../examples/_shared/example-checks';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -216,6 +217,7 @@ describe('AgentCompute.agentCoreRuntime', () => {
   describe('attack baseline: the L2 given agent.role directly', () => {
     // GIVEN what a user would write without the binding
     const s = newStack();
+    const app = s.node.root as App;
     const a = runtimeAgent(s, 'A', 'agent-a');
     new agentcore.Runtime(s, 'RuntimeA', { agentRuntimeArtifact: artifact(s, 'a'), executionRole: a.role });
     const tpl = templateOf(s);
@@ -234,6 +236,16 @@ describe('AgentCompute.agentCoreRuntime', () => {
           resource: workloadIdentity('billing'),
         }),
       ).toBe('Allowed');
+    });
+
+    test("the checks fail the L2's statements on the agent: every runtime's log groups, every log group, every identity", () => {
+      const findings = unacknowledgedFindings(app, s).filter((f) => f.includes('AgentIdentity-'));
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^AgentIdentity-NoWildcardResources.*Runtimes\/A\/Role\/Resource$/),
+          expect.stringMatching(/^AgentIdentity-AgentCoreOwnIdentity.*Runtimes\/A\/Role\/Resource$/),
+        ]),
+      );
     });
   });
 
