@@ -195,7 +195,8 @@ export class AgentCompute {
    * - `logs:CreateLogGroup`, `logs:DescribeLogStreams`, `logs:CreateLogStream`, `logs:PutLogEvents`
    *   on `/aws/bedrock-agentcore/runtimes/<runtimeId>-*` (one log group per endpoint) only;
    * - image pull from the artifact's one ECR repository (`fromEcrRepository`, `fromAsset`, or a
-   *   literal `fromImageUri`), or read of its code (`fromS3`, `fromCodeAsset`), as the L2 grants it;
+   *   literal `fromImageUri`), or `s3:GetObject` / `s3:GetObjectVersion` on its one code object
+   *   (`fromS3`, `fromCodeAsset`; the L2 would read and list the whole bucket);
    * - with `telemetry` (default): X-Ray, and `cloudwatch:PutMetricData` in the
    *   `bedrock-agentcore` namespace only.
    *

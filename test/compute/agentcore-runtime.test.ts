@@ -214,6 +214,40 @@ describe('AgentCompute.agentCoreRuntime', () => {
     expect(JSON.stringify(pull.Resource)).toContain(`:ecr:${REGION}:${ACCOUNT}:repository/team/agent"`);
   });
 
+  test('an S3 code artifact: read of the one object, never the bucket-wide read and list the L2 grants', () => {
+    const app = new App();
+    const s = new Stack(app, 'Code', { env: { account: ACCOUNT, region: REGION } });
+    const agent = runtimeAgent(s, 'Coder', 'coder');
+    AgentCompute.agentCoreRuntime(s, 'Rt', agent, {
+      agentRuntimeArtifact: agentcore.AgentRuntimeArtifact.fromS3(
+        { bucketName: 'agent-code', objectKey: 'coder/v3.zip' },
+        agentcore.AgentCoreRuntime.PYTHON_3_12,
+        ['main.py'],
+      ),
+    });
+    const statements: Json[] = Object.values<Json>(Template.fromStack(s).findResources('AWS::IAM::Policy'))[0]
+      .Properties.PolicyDocument.Statement;
+    const s3Statements = statements.filter((x) => JSON.stringify(x.Action).includes('s3:'));
+    expect(s3Statements).toHaveLength(1);
+    expect(s3Statements[0].Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(JSON.stringify(s3Statements[0].Resource)).toContain(':s3:::agent-code/coder/v3.zip"');
+    // and no pack finds a wildcard action or a bucket-wide resource on it
+    const findings = unacknowledgedFindings(app, s).filter((f) => /s3|Rt\/AgentPolicy/.test(f));
+    expect(findings).toEqual([]);
+  });
+
+  test("a grant to runtime.grantPrincipal lands in the agent's runtime policy, where the checks judge it", () => {
+    const s = newStack();
+    const agent = runtimeAgent(s, 'A', 'agent-a');
+    const rt = AgentCompute.agentCoreRuntime(s, 'Rt', agent, { agentRuntimeArtifact: artifact(s, 'a') });
+    const queue = arn('sqs', REGION, ACCOUNT, 'tickets');
+    iam.Grant.addToPrincipal({ grantee: rt, actions: ['sqs:SendMessage'], resourceArns: [queue] });
+    const policy = Template.fromStack(s).toJSON().Resources[logicalIdOf(s, 'Rt/AgentPolicy')];
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: queue })]),
+    );
+  });
+
   describe('attack baseline: the L2 given agent.role directly', () => {
     // GIVEN what a user would write without the binding
     const s = newStack();

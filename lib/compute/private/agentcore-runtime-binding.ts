@@ -85,17 +85,29 @@ export function bindAgentCoreRuntime(
     },
   );
   const keep = (statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult => {
-    if (statement.sid === undefined || !L2_EXECUTION_ROLE_SIDS.has(statement.sid)) {
+    // Everything the L2's constructor adds is its execution-role boilerplate: dropped whatever its
+    // statement ids (a renamed statement in a later aws-cdk-lib cannot slip through). What comes
+    // later (the artifact's image pull or code read, bound when the runtime renders; grants to
+    // `runtime.grantPrincipal`) lands in the agent's runtime policy, still without the L2's own.
+    const fromL2 =
+      sink.constructing ||
+      (statement.sid !== undefined && L2_EXECUTION_ROLE_SIDS.has(statement.sid)) ||
+      isCodeBucketRead(sink.runtime, statement);
+    if (!fromL2) {
       if (sink.policy) sink.policy.addStatements(statement);
       else forwarded.push(statement);
     }
     return { statementAdded: true, policyDependable: sink.policy ?? agent.role };
   };
-  const sink: { policy?: iam.Policy } = {};
+  const sink: { policy?: iam.Policy; runtime?: agentcore.Runtime; constructing: boolean } = {
+    constructing: true,
+  };
   Object.defineProperty(view, 'addToPrincipalPolicy', { value: keep });
   Object.defineProperty(view, 'addToPolicy', { value: (s: iam.PolicyStatement) => keep(s).statementAdded });
 
   const runtime = new agentcore.Runtime(scope, id, { ...props, executionRole: view });
+  sink.constructing = false;
+  sink.runtime = runtime;
   RuntimeManagedIdentities.markBound(agent);
   const stack = Stack.of(runtime);
 
@@ -136,6 +148,29 @@ export function bindAgentCoreRuntime(
   const policy = new iam.Policy(runtime, 'AgentPolicy', { roles: [agent.role], statements });
   policy.addStatements(...forwarded);
   sink.policy = policy;
+  // Bind the artifact now (the L2 binds it again when it renders, which is a no-op), so its image
+  // pull or code read is in the policy before anything resolves it.
+  runtime.agentRuntimeArtifact.bind(runtime, runtime);
+  // The L2 lets a code artifact's reader read (and list) its whole bucket; the agent may read the
+  // one object AgentCore runs, and nothing else of that bucket.
+  const code = codeObjectOf(runtime);
+  if (code !== undefined) {
+    policy.addStatements(
+      new iam.PolicyStatement({
+        sid: 'RuntimeCode',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [
+          stack.formatArn({
+            service: 's3',
+            region: '',
+            account: '',
+            resource: code.bucketName,
+            resourceName: code.objectKey,
+          }),
+        ],
+      }),
+    );
+  }
 
   const reason = `AgentCore Runtime ${runtime.node.path} runs as agent ${agent.agentName}`;
   acknowledgeWildcardResource(
@@ -193,6 +228,29 @@ export function bindAgentCoreRuntime(
     'NIST.800.53.R5-IAMNoInlinePolicy': `${reason}: its platform permissions name the runtime, so they live beside it rather than in a policy shared by agents`,
   });
   return runtime;
+}
+
+/** The L2's read of a code artifact's bucket (`bucket.grantRead`): replaced by a read of one object. */
+function isCodeBucketRead(runtime: agentcore.Runtime | undefined, statement: iam.PolicyStatement): boolean {
+  const code = runtime && codeObjectOf(runtime);
+  if (code === undefined || statement.actions.length === 0) return false;
+  if (!statement.actions.every((a) => a.startsWith('s3:'))) return false;
+  const stack = Stack.of(runtime!);
+  const bucket = JSON.stringify(stack.resolve(code.bucketName)).slice(1, -1);
+  return JSON.stringify(stack.resolve(statement.resources)).includes(bucket);
+}
+
+/** Bucket and key of a code artifact (`fromS3`, or `fromCodeAsset` once bound), if it is one. */
+function codeObjectOf(runtime: agentcore.Runtime): { bucketName: string; objectKey: string } | undefined {
+  const artifact = runtime.agentRuntimeArtifact as unknown as {
+    s3Location?: { bucketName: string; objectKey: string };
+    asset?: { bucket?: { bucketName: string }; s3ObjectKey?: string };
+  };
+  if (artifact.s3Location) return artifact.s3Location;
+  if (artifact.asset?.bucket && artifact.asset.s3ObjectKey !== undefined) {
+    return { bucketName: artifact.asset.bucket.bucketName, objectKey: artifact.asset.s3ObjectKey };
+  }
+  return undefined;
 }
 
 /**
