@@ -14,7 +14,11 @@ import { directoryArn, tokenVaultWildcardArn } from './private/agentcore-arns';
 import { CredentialsDeclaration, declarationOf } from './private/credentials-declaration';
 import { validateAllowList, validateReason } from './private/validation';
 import { UserDelegation } from './user-delegation';
-import { RUNTIME_MANAGED, RUNTIME_MANAGED_AGENTS, RuntimeManagedIdentities } from '../shared/runtime-managed-identity';
+import {
+  RUNTIME_MANAGED,
+  RUNTIME_MANAGED_AGENTS,
+  RuntimeManagedIdentities,
+} from '../shared/runtime-managed-identity';
 
 /** Options of every kind of agent workload identity. */
 export interface AgentWorkloadIdentityOptions {
