@@ -19,6 +19,7 @@ import { S3BucketKind, S3BucketStoreOptions } from './s3-bucket-kind';
 import { SecretKind } from './secret-kind';
 import { SqsQueueKind } from './sqs-queue-kind';
 import { StoreGrantContext, StoreKind, TenantReach } from './store-kind';
+import { deferFactoryErrors, failIfInvalid } from '../shared/deferred-factory-errors';
 
 /**
  * A data store an agent can be granted, with tag-based (ABAC) conditions:
@@ -75,6 +76,7 @@ export class DataStore implements IAgentDataStore {
 
   /** Grants `agent` the given access under the tenant and classification conditions. */
   public grantToAgent(agent: IAgentIdentity, access: IDataAccess): iam.Grant {
+    failIfInvalid(agent, this);
     const level = DataAccess._resolve(agent, access);
     const reach: TenantReach = agent.tenant === undefined ? 'none' : 'principal';
     const grant = this.grant(agent, {
@@ -163,6 +165,7 @@ export class DataStore implements IAgentDataStore {
     grantee: iam.IGrantable & IConstruct,
     clearance: DataClassification,
   ): iam.Grant {
+    failIfInvalid(grantee, this);
     const store = this.store;
     grantee.node.addValidation({
       validate: () =>
@@ -297,3 +300,14 @@ function requireStore(store: unknown, message: string): void {
     throw new Error(`${message}; got ${show(store === undefined ? 'undefined' : typeof store)}`);
   }
 }
+
+// Bad arguments surface at the grant, named by the agent's construct path (lib/shared/deferred-factory-errors.ts).
+deferFactoryErrors(
+  DataStore,
+  'DataStore',
+  ['s3Bucket', 'dynamoDbTable', 'secret', 'kmsKey', 'sqsQueue'],
+  (args) =>
+    Object.assign(Object.create(DataStore.prototype), {
+      store: { scope: args[0], kind: 'invalid store', tenantOn: 'resource', detail: '' },
+    }),
+);

@@ -15,6 +15,7 @@ import {
   pinnedIdentifierOf,
   rejectWildcards,
 } from './model-grants';
+import { deferFactoryErrors, failIfInvalid } from '../shared/deferred-factory-errors';
 
 /** The kinds of Bedrock model an agent can be granted. */
 export enum BedrockModelKind {
@@ -245,6 +246,8 @@ export class BedrockModel implements IAgentModel {
    * caller names also requires `bedrock:GuardrailIdentifier` to equal the pin.
    */
   public grantInvokeToAgent(agent: IAgentIdentity, options: AgentModelGrantOptions = {}): iam.Grant {
+    failIfInvalid(agent, this);
+    failIfInvalid(agent, options.guardrail);
     const pinned = pinnedIdentifierOf(options.guardrail);
     const grant = grantTargets(agent, this._invokeTargets(Stack.of(agent), agent), options.streaming, pinned);
     agent.recordEntitlement({
@@ -499,3 +502,30 @@ function throughProfile(target: InvokeTarget, applicationProfileArn: string): In
     },
   };
 }
+
+// Bad arguments surface at the grant, named by the agent's construct path (lib/shared/deferred-factory-errors.ts).
+deferFactoryErrors(
+  BedrockModel,
+  'BedrockModel',
+  [
+    'foundationModel',
+    'inferenceProfile',
+    'globalInferenceProfile',
+    'applicationInferenceProfile',
+    'provisionedModel',
+    'customModelDeployment',
+    'importedModel',
+  ],
+  (args) => {
+    const model = Object.assign(Object.create(BedrockModel.prototype), {
+      kind: BedrockModelKind.FOUNDATION_MODEL,
+      identifier: String(args[0]),
+    });
+    // also when it is nested, e.g. as the `underlying` of an application inference profile
+    model.targets = (_stack: Stack, scope: IAgentIdentity) => {
+      failIfInvalid(scope, model);
+      return [];
+    };
+    return model;
+  },
+);
