@@ -26,7 +26,7 @@ export function buildApp(app: App): Stack {
   const trail = new AgentAuditTrail(stack, 'Audit');
   const triage = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'support-platform@example.com',
     auditTrail: trail,

@@ -26,7 +26,7 @@ function recordedAgent(stack: Stack): { trail: AgentAuditTrail; agent: AgentIden
   const trail = new AgentAuditTrail(stack, 'Audit');
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'email-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     auditTrail: trail,
   });
   return { trail, agent };
@@ -135,7 +135,7 @@ describe('the audit trail records data events on resources granted by resource p
     const trail = new AgentAuditTrail(stack, 'Audit');
     const agent = new AgentIdentity(stack, 'Named', {
       agentName: 'named-agent',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       auditTrail: trail,
     });
     (agent.role.node.defaultChild as iam.CfnRole).roleName = 'named-agent-role';

@@ -30,7 +30,7 @@ function nestedAgentApp(): NestedApp {
   const nested = new NestedStack(parent, 'Agents');
   const agent = new AgentIdentity(nested, 'Triage', {
     agentName: 'nested-triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'team@example.com',
   });
@@ -95,7 +95,7 @@ describe('entitlement report over nested stacks', () => {
     const { app, parent } = nestedAgentApp();
     new AgentIdentity(parent, 'Top', {
       agentName: 'top-agent',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       owner: 'team@example.com',
     });

@@ -39,7 +39,7 @@ function tenantStacks() {
   DataTags.of(globexBucket).apply({ tenant: 'globex', classification: I });
   const agentA = new AgentIdentity(stack, 'AgentA', {
     agentName: 'acme-agent',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const fnA = new lambda.Function(stack, 'FnA', {
@@ -143,7 +143,7 @@ describe('simulated: a principal that is not an agent gets exactly what the docs
   BedrockModel.inferenceProfile(PROFILE).grantInvoke(summarizer);
   const reader = new AgentIdentity(g.stack, 'Reader', {
     agentName: 'reader',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
   });
   const secret = new AgentSecret(g.stack, 'ApiKey', {

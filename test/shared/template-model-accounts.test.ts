@@ -115,7 +115,7 @@ describe('the checks and the report agree on literal ARNs of another account', (
     const stack = new Stack(a, 'Agents', { env: { account: '111111111111', region: 'us-east-1' } });
     const agent = new lib.AgentIdentity(stack, 'Triage', {
       agentName: 'triage',
-      runtime: lib.AgentRuntime.lambda(),
+      runtime: lib.AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     (agent.role.node.defaultChild as iam.CfnRole).roleName = 'triage-role';
