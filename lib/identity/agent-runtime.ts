@@ -106,6 +106,15 @@ export abstract class AgentRuntime {
     return new ServiceRuntime('lambda', 'lambda.amazonaws.com', () => undefined);
   }
 
+  /**
+   * The former name of `lambdaFunction()` (TypeScript only: `lambda` is a Python keyword).
+   * @deprecated use `AgentRuntime.lambdaFunction()`
+   * @jsii ignore
+   */
+  public static lambda(): AgentRuntime {
+    return AgentRuntime.lambdaFunction();
+  }
+
   /** An Amazon ECS task (task role) of this account and region. */
   public static ecsTask(): AgentRuntime {
     return new ServiceRuntime('ecs-task', 'ecs-tasks.amazonaws.com', (stack) =>

@@ -109,6 +109,15 @@ export class SecretRotation {
     return new SecretRotation('lambda', options, undefined, fn);
   }
 
+  /**
+   * The former name of `lambdaFunction(fn, options)` (TypeScript only: `lambda` is a Python keyword).
+   * @deprecated use `SecretRotation.lambdaFunction(fn, options)`
+   * @jsii ignore
+   */
+  public static lambda(fn: lambda.IFunction, options: RotationScheduleOptions = {}): SecretRotation {
+    return SecretRotation.lambdaFunction(fn, options);
+  }
+
   /** Secrets Manager hosted rotation (database credentials), passed through. */
   public static hosted(
     hostedRotation: secretsmanager.HostedRotation,

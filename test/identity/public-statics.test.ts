@@ -1,14 +1,17 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   AgentBoundary,
   AgentIdentityChecks,
   AgentRevocation,
+  AgentRuntime,
   AgentTagKeys,
   DataClassification,
   DataClassificationLadder,
   PermissionsGuardrails,
+  SecretRotation,
 } from '../../lib';
 
 /**
@@ -84,5 +87,29 @@ describe('DataClassificationLadder', () => {
     expect(() => DataClassificationLadder.rank('secret' as DataClassification)).toThrow(
       /unknown data classification "secret"/,
     );
+  });
+});
+
+describe('TypeScript-only deprecated aliases (@jsii ignore)', () => {
+  test('AgentRuntime.lambda() trusts exactly what lambdaFunction() trusts', () => {
+    const trust = (runtime: AgentRuntime) => {
+      const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+      const fragment = runtime.bind(stack).assumedBy.policyFragment;
+      return stack.resolve({ principal: fragment.principalJson, conditions: fragment.conditions });
+    };
+    expect(trust(AgentRuntime.lambda())).toEqual(trust(AgentRuntime.lambdaFunction()));
+  });
+
+  test('SecretRotation.lambda(fn) is lambdaFunction(fn)', () => {
+    const stack = new Stack(new App(), 'S');
+    const fn = lambda.Function.fromFunctionArn(
+      stack,
+      'Fn',
+      'arn:aws:lambda:us-east-1:111111111111:function:rotate',
+    );
+    const old = SecretRotation.lambda(fn, { every: Duration.days(7) });
+    const current = SecretRotation.lambdaFunction(fn, { every: Duration.days(7) });
+    expect(old.kind).toBe(current.kind);
+    expect(old).toEqual(current);
   });
 });
