@@ -51,9 +51,8 @@ export function buildApp(app: App): Stack {
 
   // `cdk synth` fails on any unacknowledged finding, writes agent-entitlements.json / .md and
   // prints one line: packs run, findings by severity, acknowledgements, where the report is.
-  Validations.of(app).addPlugins(
-    ...SynthSummary.around(app, [new AgentIdentityChecks(app), new AgentEntitlementReport(app)]),
-  );
+  const plugins = SynthSummary.around(app, [new AgentIdentityChecks(app), new AgentEntitlementReport(app)]);
+  for (const plugin of plugins) Validations.of(app).addPlugins(plugin);
   return stack;
 }
 

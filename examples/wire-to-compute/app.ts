@@ -1,4 +1,6 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -63,9 +65,23 @@ export function buildApp(app: App): Stack {
   AgentCompute.eksPodIdentity(stack, 'ResearcherPods', researcher, { clusterName: 'agents' });
   researcher.grantModels([haiku]);
 
+  // AgentCore Runtime: the runtime runs as the agent; logs only to its own log groups, no token actions.
+  const concierge = new AgentIdentity(stack, 'Concierge', {
+    agentName: 'concierge',
+    runtime: AgentRuntime.agentCoreRuntime(),
+    owner,
+    auditTrail: trail,
+  });
+  const images = ecr.Repository.fromRepositoryName(stack, 'AgentImages', 'support-agents');
+  AgentCompute.agentCoreRuntime(stack, 'ConciergeRuntime', concierge, {
+    agentRuntimeArtifact: agentcore.AgentRuntimeArtifact.fromEcrRepository(images, 'v1'),
+  });
+  concierge.grantModels([haiku]);
+
   // Choices about the compute itself (VPC, concurrency, log keys) are yours, not the binding's.
-  const demo = (scope: IConstruct, id: string, reason: string) =>
+  function demo(scope: IConstruct, id: string, reason: string) {
     Validations.of(scope).acknowledge({ id, reason });
+  }
   demo(triageFunction, 'NIST.800.53.R5-LambdaInsideVPC', 'demo: calls only Bedrock, needs no VPC');
   demo(triageFunction, 'NIST.800.53.R5-LambdaConcurrency', 'demo: no reserved concurrency');
   demo(triageFunction, 'NIST.800.53.R5-LambdaDLQ', 'invoked synchronously: no DLQ applies');

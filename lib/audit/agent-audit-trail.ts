@@ -14,7 +14,8 @@ import { failAt, show } from '../shared/errors';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AuditObjectLockMode } from './audit-object-lock-mode';
 import { TrailKeeping, sandboxKeeping } from './audit-trail-sandbox';
-import { MAX_SELECTOR_VALUES, planSelectors } from './event-selectors';
+import { MAX_SELECTOR_VALUES, SelectorPlan, planSelectors } from './event-selectors';
+import { UNRECORDED_RESOURCE_POLICY, auditResourcePolicies } from './private/resource-policy-audit';
 import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 import {
   MAX_FILTER_PATTERN_LENGTH,
@@ -93,6 +94,16 @@ const MAX_RETENTION_DAYS = 36500;
  * were granted, made by those agents. Metric filters on the log group raise alarms on an SNS topic
  * when an agent is denied access, when a trail is tampered with, when an agent role is changed and
  * when a watched role (such as cross-tenant support access) is used.
+ *
+ * "Granted" includes resource policies anywhere in the app that name a recorded agent's role or its
+ * sessions (bucket policies, DynamoDB table and stream policies, Lambda permissions, SQS and SNS
+ * policies), read from the construct tree at synth with the attribution the checks use. A resource
+ * of another stack named by a token is recorded as "every data event of its type by the agent's
+ * sessions" (naming it could make the stacks depend on each other in a cycle). A grant whose
+ * resource cannot be named, or through a holder whose data events are not selected here (S3 access
+ * points, S3 Express, S3 Tables), fails synth naming the policy; acknowledge
+ * `AgentAuditTrail-UnrecordedResourcePolicy` on the holder to accept the latter. KMS, Secrets
+ * Manager and STS calls are management events, recorded without data selectors.
  */
 export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   /** The shortest retention accepted: 184 days, the longest span six calendar months can cover. */
@@ -101,6 +112,12 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
   public static readonly DEFAULT_RETENTION = Duration.days(400);
   /** CloudTrail's limit on condition values across all advanced event selectors of one trail. */
   public static readonly MAX_SELECTOR_VALUES = MAX_SELECTOR_VALUES;
+  /**
+   * The id to acknowledge (`Validations.of(holder).acknowledge({ id, reason })`) on a resource
+   * policy whose grant to a recorded agent the trail cannot select data events for (S3 access
+   * points, S3 Express, S3 Tables), with the reason those calls need no record.
+   */
+  public static readonly UNRECORDED_RESOURCE_POLICY = UNRECORDED_RESOURCE_POLICY;
 
   /** How long log files are kept and locked (evidence for EU AI Act Art. 26(6)). */
   public readonly retention: Duration;
@@ -294,7 +311,7 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       s3BucketName: this.logBucket.bucketName,
       cloudWatchLogsLogGroupArn: this.logGroup.logGroupArn,
       cloudWatchLogsRoleArn: logsRole.roleArn,
-      advancedEventSelectors: Lazy.any({ produce: () => planSelectors(this.agents).selectors }),
+      advancedEventSelectors: Lazy.any({ produce: () => this.plan().selectors }),
     });
     this.trail.node.addDependency(this.logBucket.policy!, logsPolicy, logsRole);
     this.trail.addMetadata('AgentAuditTrail', {
@@ -613,9 +630,17 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
     return alarm;
   }
 
+  /**
+   * The selectors for the recorded agents: what they were granted through the library, and what
+   * resource policies anywhere in the app grant them (read from the construct tree at synth).
+   */
+  private plan(): SelectorPlan {
+    return planSelectors(this.agents, auditResourcePolicies(this, this.agents));
+  }
+
   private validateLimits(): string[] {
     const errors: string[] = [];
-    const plan = planSelectors(this.agents);
+    const plan = this.plan();
     errors.push(...plan.problems);
     if (plan.valueCount > MAX_SELECTOR_VALUES) {
       errors.push(

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import { IAgentIdentity } from '../identity/agent-capabilities';
+import { ResourcePolicyAudit } from './private/resource-policy-audit';
 
 /**
  * CloudTrail accepts at most 500 values across all conditions of all advanced event selectors of
@@ -46,41 +47,64 @@ export function assumedRolePrefix(agent: IAgentIdentity): string {
  * recording data events on the resources the agents were granted, made by the agents' sessions.
  * Nothing is dropped: when the plan exceeds CloudTrail's quota the caller reports an error.
  */
-export function planSelectors(agents: readonly IAgentIdentity[]): SelectorPlan {
-  const problems: string[] = [];
+export function planSelectors(
+  agents: readonly IAgentIdentity[],
+  resourcePolicies: ResourcePolicyAudit = { resources: [], problems: [] },
+): SelectorPlan {
+  const problems: string[] = [...resourcePolicies.problems];
   const byType = new Map<string, { arns: string[]; sessions: string[] }>();
-  for (const agent of agents) {
-    const session = assumedRolePrefix(agent);
-    for (const entitlement of agent.entitlements) {
-      for (const resource of entitlement.auditedResources) {
-        const where = `agent ${JSON.stringify(agent.agentName)} entitlement ${JSON.stringify(entitlement.description)}`;
-        if (Token.isUnresolved(resource.resourceType) || !RESOURCE_TYPE.test(resource.resourceType)) {
-          problems.push(
-            `${where} names resource type ${JSON.stringify(resource.resourceType)}; use a literal CloudTrail data resource type such as AWS::S3::Object`,
-          );
-          continue;
-        }
-        if (!Token.isUnresolved(resource.arn) && !resource.arn.startsWith('arn:')) {
-          problems.push(
-            `${where} names ${JSON.stringify(resource.arn)} as audited resource; it must be an ARN or ARN prefix`,
-          );
-          continue;
-        }
-        if (!Token.isUnresolved(resource.arn) && resource.arn.includes('*')) {
-          problems.push(
-            `${where} names ${JSON.stringify(resource.arn)}; event selectors take no wildcards (they would match nothing), name the ARN prefix instead`,
-          );
-          continue;
-        }
-        let group = byType.get(resource.resourceType);
-        if (!group) {
-          group = { arns: [], sessions: [] };
-          byType.set(resource.resourceType, group);
-        }
-        pushUnique(group.arns, resource.arn);
-        pushUnique(group.sessions, session);
-      }
+  // what the library granted (entitlements), then what resource policies grant (read from the tree)
+  const audited = agents.flatMap((agent) =>
+    agent.entitlements.flatMap((entitlement) =>
+      entitlement.auditedResources.map((resource) => ({
+        agent,
+        resource,
+        where: `agent ${JSON.stringify(agent.agentName)} entitlement ${JSON.stringify(entitlement.description)}`,
+      })),
+    ),
+  );
+  /** Per type, the sessions of agents reaching resources of that type the trail cannot name (another stack). */
+  const anyOfType = new Map<string, string[]>();
+  for (const r of resourcePolicies.resources) {
+    if (r.arn === undefined) {
+      let sessions = anyOfType.get(r.resourceType);
+      if (!sessions) anyOfType.set(r.resourceType, (sessions = []));
+      pushUnique(sessions, assumedRolePrefix(r.agent));
+      continue;
     }
+    audited.push({
+      agent: r.agent,
+      resource: { resourceType: r.resourceType, arn: r.arn },
+      where: `agent ${JSON.stringify(r.agent.agentName)} resource policy ${r.source}`,
+    });
+  }
+  for (const { agent, resource, where } of audited) {
+    const session = assumedRolePrefix(agent);
+    if (Token.isUnresolved(resource.resourceType) || !RESOURCE_TYPE.test(resource.resourceType)) {
+      problems.push(
+        `${where} names resource type ${JSON.stringify(resource.resourceType)}; use a literal CloudTrail data resource type such as AWS::S3::Object`,
+      );
+      continue;
+    }
+    if (!Token.isUnresolved(resource.arn) && !resource.arn.startsWith('arn:')) {
+      problems.push(
+        `${where} names ${JSON.stringify(resource.arn)} as audited resource; it must be an ARN or ARN prefix`,
+      );
+      continue;
+    }
+    if (!Token.isUnresolved(resource.arn) && resource.arn.includes('*')) {
+      problems.push(
+        `${where} names ${JSON.stringify(resource.arn)}; event selectors take no wildcards (they would match nothing), name the ARN prefix instead`,
+      );
+      continue;
+    }
+    let group = byType.get(resource.resourceType);
+    if (!group) {
+      group = { arns: [], sessions: [] };
+      byType.set(resource.resourceType, group);
+    }
+    pushUnique(group.arns, resource.arn);
+    pushUnique(group.sessions, session);
   }
 
   const selectors = [MANAGEMENT_SELECTOR];
@@ -98,6 +122,19 @@ export function planSelectors(agents: readonly IAgentIdentity[]): SelectorPlan {
       ],
     });
     valueCount += 2 + arns.length + group.sessions.length;
+  }
+  for (const type of [...anyOfType.keys()].sort()) {
+    if (!RESOURCE_TYPE.test(type)) continue;
+    const sessions = anyOfType.get(type)!;
+    selectors.push({
+      name: `Agent data events on ${type} granted by resource policies of other stacks`,
+      fieldSelectors: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: [type] },
+        { field: 'userIdentity.arn', startsWith: sessions },
+      ],
+    });
+    valueCount += 2 + sessions.length;
   }
   return { selectors, valueCount, problems };
 }

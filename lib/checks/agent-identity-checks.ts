@@ -121,7 +121,7 @@ const RULES: readonly RuleSpec[] = [
     level: NagMessageLevel.ERROR,
     info: 'The agent role trusts a principal without narrowing conditions.',
     explanation:
-      'Service principals need aws:SourceAccount or aws:SourceArn (confused deputy); AWS principals need a condition such as sts:ExternalId; OIDC principals must pin the sub claim without wildcards; "*" and NotPrincipal are never allowed.',
+      'Service principals need aws:SourceAccount or aws:SourceArn (confused deputy); AWS principals need a condition such as sts:ExternalId; OIDC principals must pin the sub claim without wildcards; "*" and NotPrincipal are never allowed; sts:TagSession must not let a caller set the agent\'s ai:* principal tags (a session tag overrides the role tag: tenant B\'s session).',
     rule: narrowTrust,
   },
   {

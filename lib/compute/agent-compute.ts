@@ -1,4 +1,5 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +10,8 @@ import { IConstruct } from 'constructs';
 import { AgentIdentity } from '../identity/agent-identity';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
+import { AgentCoreRuntimeBindingOptions } from './agentcore-runtime-binding-options';
+import { bindAgentCoreRuntime } from './private/agentcore-runtime-binding';
 import { eksTrustOf, requireRuntime } from './private/runtime-match';
 
 /** Options for binding an agent to a Lambda function. */
@@ -178,6 +181,38 @@ export class AgentCompute {
       serviceAccount: trust.serviceAccount,
       roleArn: agent.roleArn,
     });
+  }
+
+  /**
+   * Creates an AgentCore `Runtime` (child `id` of `scope`, from aws-cdk-lib's L2 and `props`) that
+   * runs as the agent: its execution role is the agent's role, which trusts
+   * `bedrock-agentcore.amazonaws.com` of this account only (`AgentRuntime.agentCoreRuntime()`).
+   *
+   * The L2 would give its execution role logs on every runtime's log groups,
+   * `logs:DescribeLogGroups` on every log group of the account and workload access tokens for every
+   * workload identity. None of that reaches the agent. Its policy `<id>/AgentPolicy` grants exactly
+   * what this runtime needs:
+   * - `logs:CreateLogGroup`, `logs:DescribeLogStreams`, `logs:CreateLogStream`, `logs:PutLogEvents`
+   *   on `/aws/bedrock-agentcore/runtimes/<runtimeId>-*` (one log group per endpoint) only;
+   * - image pull from the artifact's one ECR repository (`fromEcrRepository`, `fromAsset`, or a
+   *   literal `fromImageUri`), or `s3:GetObject` / `s3:GetObjectVersion` on its one code object
+   *   (`fromS3`, `fromCodeAsset`; the L2 would read and list the whole bucket);
+   * - with `telemetry` (default): X-Ray, and `cloudwatch:PutMetricData` in the
+   *   `bedrock-agentcore` namespace only.
+   *
+   * No workload access token action is granted: AgentCore Runtime obtains the runtime's tokens
+   * itself and hands them to the agent code. `props.executionRole` must be unset. Grants made
+   * to the runtime (`runtime.grantPrincipal`) land in the agent's `AgentPolicy` and are judged by
+   * the checks like any grant to the agent; prefer granting to the agent.
+   */
+  public static agentCoreRuntime(
+    scope: IConstruct,
+    id: string,
+    agent: AgentIdentity,
+    props: agentcore.RuntimeProps,
+    options: AgentCoreRuntimeBindingOptions = {},
+  ): agentcore.Runtime {
+    return bindAgentCoreRuntime(scope, id, agent, props, { telemetry: options.telemetry ?? true });
   }
 
   private constructor() {}

@@ -4,3 +4,4 @@ export type {
   AgentLambdaBinding,
   AgentLambdaBindingOptions,
 } from './agent-compute';
+export type { AgentCoreRuntimeBindingOptions } from './agentcore-runtime-binding-options';

@@ -14,6 +14,11 @@ import { directoryArn, tokenVaultWildcardArn } from './private/agentcore-arns';
 import { CredentialsDeclaration, declarationOf } from './private/credentials-declaration';
 import { validateAllowList, validateReason } from './private/validation';
 import { UserDelegation } from './user-delegation';
+import {
+  RUNTIME_MANAGED,
+  RUNTIME_MANAGED_AGENTS,
+  RuntimeManagedIdentities,
+} from '../shared/runtime-managed-identity';
 
 /** Options of every kind of agent workload identity. */
 export interface AgentWorkloadIdentityOptions {
@@ -64,6 +69,24 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
     options: AgentWorkloadIdentityOptions = {},
   ): AgentWorkloadIdentity {
     return new GivenWorkloadIdentity(identity, options);
+  }
+
+  /**
+   * The agent runs on an AgentCore Runtime (`AgentCompute.agentCoreRuntime`) and its workload
+   * identity is the one that runtime creates. AgentCore Runtime obtains the workload access token
+   * itself, through its service-linked role, and hands it to the agent code with each invocation;
+   * a runtime-managed identity cannot obtain tokens directly. So the role is granted no
+   * `GetWorkloadAccessToken*` action, and the explicit deny `NoWorkloadAccessTokens` keeps any
+   * other grant (e.g. the Runtime L2's `workload-identity/*`) from minting tokens for any identity.
+   * The report shows tokens obtained by `agentcore-runtime`.
+   *
+   * The agent must be bound to a runtime with `AgentCompute.agentCoreRuntime` (checked at synth).
+   * Token-vault grants (`grantCredentials`) need the identity's ARN in the role's policy, which
+   * would make the role depend on the runtime that depends on the role; use `create()` or
+   * `fromWorkloadIdentity()` for an agent that calls credential providers.
+   */
+  public static runtimeManaged(options: AgentWorkloadIdentityOptions = {}): AgentWorkloadIdentity {
+    return new RuntimeManagedWorkloadIdentity(options);
   }
 
   protected constructor(protected readonly options: AgentWorkloadIdentityOptions) {}
@@ -123,7 +146,8 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
         resourceArns: resources,
       });
     }
-    this.fence(agent, arn, delegation?.via === 'user-id');
+    if (obtainedBy === 'agent') this.fence(agent, arn, delegation?.via === 'user-id');
+    else this.fenceRuntimeManaged(agent);
     agent.recordEntitlement({
       kind: 'workload-identity',
       description:
@@ -168,6 +192,22 @@ export abstract class AgentWorkloadIdentity implements IAgentWorkloadIdentity {
         }),
       );
     }
+  }
+
+  /**
+   * A runtime-managed identity's tokens come from AgentCore Runtime, never from the role: no token
+   * action on any identity, and vault actions only on the account's token vault and directory
+   * resources (the identity itself has no ARN the role's policy can name without a cycle).
+   */
+  private fenceRuntimeManaged(agent: IAgentIdentity): void {
+    agent.addToAgentPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoWorkloadAccessTokens',
+        effect: iam.Effect.DENY,
+        actions: [...AgentCoreIdentityNames.WORKLOAD_TOKEN_ACTIONS],
+        resources: ['*'],
+      }),
+    );
   }
 
   private declareInbound(agent: IAgentIdentity, declaration: CredentialsDeclaration): string | undefined {
@@ -257,5 +297,37 @@ class GivenWorkloadIdentity extends AgentWorkloadIdentity {
       );
     }
     return this.bindIdentity(agent, arn, this.identity.workloadIdentityName, 'agent');
+  }
+}
+
+class RuntimeManagedWorkloadIdentity extends AgentWorkloadIdentity {
+  public bindToAgent(agent: IAgentIdentity): AgentWorkloadIdentityBinding {
+    const runtimeKind = (agent as { runtimeKind?: unknown }).runtimeKind;
+    if (runtimeKind !== 'agentcore-runtime') {
+      failAt(
+        agent,
+        `AgentWorkloadIdentity.runtimeManaged() is the identity an AgentCore Runtime creates, but agent ${show(agent.agentName)} runs on ${show(runtimeKind)}; ` +
+          'create the agent with runtime: AgentRuntime.agentCoreRuntime(), or use AgentWorkloadIdentity.create()',
+      );
+    }
+    if (this.options.actsForUsers instanceof UserDelegation && this.options.actsForUsers.via === 'user-id') {
+      failAt(
+        agent,
+        'UserDelegation.byUserId cannot apply to a runtime-managed workload identity: AgentCore Runtime obtains the tokens, for the user its caller names ' +
+          '(bedrock-agentcore:InvokeAgentRuntimeForUser, granted to the caller); use UserDelegation.throughInboundJwt or AgentWorkloadIdentity.create()',
+      );
+    }
+    const binding = this.bindIdentity(agent, RUNTIME_MANAGED, RUNTIME_MANAGED, 'agentcore-runtime');
+    RUNTIME_MANAGED_AGENTS.add(agent);
+    agent.node.addValidation({
+      validate: () =>
+        RuntimeManagedIdentities.isBound(agent)
+          ? []
+          : [
+              `agent ${show(agent.agentName)} has a runtime-managed workload identity but runs on no AgentCore Runtime; ` +
+                'bind it with AgentCompute.agentCoreRuntime(scope, id, agent, runtimeProps), or use AgentWorkloadIdentity.create()',
+            ],
+    });
+    return binding;
   }
 }

@@ -6,6 +6,7 @@ import type {
   IAgentCredentialProvider,
   IAgentIdentity,
 } from '../identity/agent-capabilities';
+import { RUNTIME_MANAGED } from '../shared/runtime-managed-identity';
 import { AgentCoreIdentityNames } from '../shared/agentcore-identity';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeResourceFinding, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
@@ -76,6 +77,13 @@ export abstract class CredentialProvider implements IAgentCredentialProvider {
       failAt(
         agent,
         "grantCredentials needs the agent's own AgentCore workload identity first; set workloadIdentity: AgentWorkloadIdentity.create() on the agent",
+      );
+    }
+    if (identity.obtainedBy === 'agentcore-runtime') {
+      failAt(
+        agent,
+        `grantCredentials cannot name the workload identity ${RUNTIME_MANAGED}: the role's policy would depend on the runtime that depends on the role; ` +
+          'give the agent workloadIdentity: AgentWorkloadIdentity.create() (or fromWorkloadIdentity) to call credential providers',
       );
     }
     const providerArn = this.providerArn();

@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,8 @@ import { IConstruct } from 'constructs';
 import { IAgentDataStore, IAgentIdentity, IDataAccess } from '../identity/agent-capabilities';
 import { DataClassification } from '../identity/data-classification';
 import { classificationsAtOrBelow, isCleared } from '../identity/private/classification-ladder';
-import { show } from '../shared/errors';
+import { failAt, show } from '../shared/errors';
+import { requireGranted, resolveGrantee } from '../identity/private/agent-grantee';
 import { DataAccess } from './data-access';
 import { DataTags } from './data-tags';
 import { DynamoDbTableKind, DynamoDbTableStoreOptions } from './dynamodb-table-kind';
@@ -18,6 +19,7 @@ import { S3BucketKind, S3BucketStoreOptions } from './s3-bucket-kind';
 import { SecretKind } from './secret-kind';
 import { SqsQueueKind } from './sqs-queue-kind';
 import { StoreGrantContext, StoreKind, TenantReach } from './store-kind';
+import { deferFactoryErrors, failIfInvalid } from '../shared/deferred-factory-errors';
 
 /**
  * A data store an agent can be granted, with tag-based (ABAC) conditions:
@@ -74,6 +76,7 @@ export class DataStore implements IAgentDataStore {
 
   /** Grants `agent` the given access under the tenant and classification conditions. */
   public grantToAgent(agent: IAgentIdentity, access: IDataAccess): iam.Grant {
+    failIfInvalid(agent, this);
     const level = DataAccess._resolve(agent, access);
     const reach: TenantReach = agent.tenant === undefined ? 'none' : 'principal';
     const grant = this.grant(agent, {
@@ -106,6 +109,55 @@ export class DataStore implements IAgentDataStore {
   }
 
   /**
+   * Grants `grantee` read access (`DataAccess.READ`) to this store, from the store's side.
+   * See `grantData` for what an agent and any other principal get.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, DataAccess.READ);
+  }
+
+  /** Grants `grantee` `DataAccess.WRITE` (create and update, never delete). See `grantData`. */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, DataAccess.WRITE);
+  }
+
+  /** Grants `grantee` `DataAccess.READ_WRITE` (still no delete). See `grantData`. */
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, DataAccess.READ_WRITE);
+  }
+
+  /** Grants `grantee` `DataAccess.DELETE` (delete only). See `grantData`. */
+  public grantDelete(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, DataAccess.DELETE);
+  }
+
+  /**
+   * Grants `grantee` the given access to this store, from the store's side (the mirror of
+   * `agent.grantData(store, access)`).
+   *
+   * - An agent (the `AgentIdentity`, its `role`, or a construct that runs as its role, such as a
+   *   Lambda function created with `role: agent.role`) gets exactly what `agent.grantData(store, access)`
+   *   gives: the same statements in its own policy, under its tenant and clearance, checked at synth,
+   *   recorded as its entitlement and in the evidence report.
+   * - Any other role, user or group of this app (or a construct that runs as one) gets the same
+   *   exact actions and ARNs (prefix, indexes, KMS through the store's service), conditioned on the
+   *   store's `ai:classification` being at or below the classification the store declares with
+   *   `DataTags`, and with no tenant condition: such a principal has no tenant, so the exact ARN of
+   *   this one store is the boundary. A store shared by tenants (`objectTags: true`,
+   *   `tenantPartitioned: true`) is refused for such a principal, because the grant would reach every
+   *   tenant's data: grant an agent of the tenant, or use `SupportAccess` for audited read-only access
+   *   across tenants. The store needs `DataTags.apply` (a store tagged outside this app is refused:
+   *   its classification is unknown). Principals without an identity policy in this app (e.g.
+   *   `iam.ArnPrincipal`) are refused.
+   */
+  public grantData(grantee: iam.IGrantable, access: IDataAccess): iam.Grant {
+    const store = this.store;
+    const resolved = resolveGrantee(grantee, `${store.kind} ${store.scope.node.path}`, store.scope);
+    if (resolved.agent) return this.grantToAgent(resolved.agent, access);
+    return this.grantToPrincipal(resolved.principal, access);
+  }
+
+  /**
    * Grants read-only access across every tenant, up to `clearance` (used by `SupportAccess`).
    * Tenant-partitioned tables still get no Scan.
    */
@@ -113,6 +165,7 @@ export class DataStore implements IAgentDataStore {
     grantee: iam.IGrantable & IConstruct,
     clearance: DataClassification,
   ): iam.Grant {
+    failIfInvalid(grantee, this);
     const store = this.store;
     grantee.node.addValidation({
       validate: () =>
@@ -129,6 +182,36 @@ export class DataStore implements IAgentDataStore {
       access: DataAccess.READ,
       grantee,
     });
+  }
+
+  /** A store-side grant to a principal that is not an agent: see `grantData`. */
+  private grantToPrincipal(principal: iam.IPrincipal & IConstruct, access: IDataAccess): iam.Grant {
+    const store = this.store;
+    const name = `${store.kind} ${store.scope.node.path}`;
+    const level = DataAccess._resolve(principal, access);
+    if (store.tenantOn === 'item') {
+      failAt(
+        principal,
+        `${name}${store.detail} is shared by tenants (each object or item carries its tenant), and this principal is not an agent, so it has no tenant: ` +
+          `a ${level.level} grant would reach every tenant's data; grant an AgentIdentity of the tenant (store.grantData(agent, access)), ` +
+          `or use SupportAccess for audited read-only access across tenants`,
+      );
+    }
+    principal.node.addValidation({ validate: () => principalTagProblems(store, principal) });
+    // cleared exactly to what the store declares, read when the template is rendered (DataTags may come later)
+    const classifications = Lazy.list({
+      produce: () => {
+        const tags = DataTags.lookup(store.scope);
+        return tags ? classificationsAtOrBelow(tags.classification) : [];
+      },
+    });
+    const grant = this.grant(principal, {
+      tenant: 'any',
+      classifications,
+      access: level,
+      grantee: principal,
+    });
+    return requireGranted(grant, principal, name);
   }
 
   private grant(grantee: iam.IGrantable, ctx: StoreGrantContext): iam.Grant {
@@ -195,8 +278,36 @@ function tagProblems(store: StoreKind, grantee: Grantee): string[] {
   return problems;
 }
 
+/** What is wrong between a store's DataTags and a non-agent grantee, as synth errors. */
+function principalTagProblems(store: StoreKind, principal: IConstruct): string[] {
+  const name = `${store.kind} ${store.scope.node.path}`;
+  if (DataTags.lookup(store.scope)) return [];
+  if (DataTags.isTaggedOutsideThisApp(store.scope)) {
+    return [
+      `${principal.node.path} (not an agent) is granted ${name}, which is tagged outside this app: its classification is unknown at synth, ` +
+        `and a grant to a principal that is not an agent is bounded by the classification the store declares; state the tags its owner set ` +
+        `with DataTags.of(store).apply({ tenant, classification }), or grant an AgentIdentity`,
+    ];
+  }
+  return [
+    `${principal.node.path} (not an agent) is granted ${name}, which carries no DataTags: the grant's classification condition could never match, ` +
+      `so it would deny everything; tag it with DataTags.of(store).apply({ tenant, classification })`,
+  ];
+}
+
 function requireStore(store: unknown, message: string): void {
   if (!store || typeof store !== 'object' || !('node' in (store as object))) {
     throw new Error(`${message}; got ${show(store === undefined ? 'undefined' : typeof store)}`);
   }
 }
+
+// Bad arguments surface at the grant, named by the agent's construct path (lib/shared/deferred-factory-errors.ts).
+deferFactoryErrors(
+  DataStore,
+  'DataStore',
+  ['s3Bucket', 'dynamoDbTable', 'secret', 'kmsKey', 'sqsQueue'],
+  (args) =>
+    Object.assign(Object.create(DataStore.prototype), {
+      store: { scope: args[0], kind: 'invalid store', tenantOn: 'resource', detail: '' },
+    }),
+);

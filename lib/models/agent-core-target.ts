@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IAgentIdentity } from '../identity/agent-capabilities';
+import { requireGranted, resolveGrantee } from '../identity/private/agent-grantee';
 import { show } from '../shared/errors';
 import { invalid, rejectWildcards } from './model-grants';
 
@@ -76,13 +76,23 @@ export class AgentCoreTarget {
     private readonly detail: string,
   ) {}
 
-  /** Allows `agent` to invoke this runtime or gateway. */
-  public grantInvoke(agent: IAgentIdentity): iam.Grant {
+  /**
+   * Allows `grantee` to invoke this runtime or gateway (exact ARNs). An agent (the
+   * `AgentIdentity`, its `role`, or a construct that runs as its role) gets it in its own policy,
+   * recorded as its entitlement; any other role, user or group of this app (or a construct that runs
+   * as one) gets the same statement in its identity policy. Principals without an identity policy
+   * in this app (e.g. `iam.ArnPrincipal`) are refused.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const what = `AgentCore ${this.targetKind} ${this.arn}`;
+    const resolved = resolveGrantee(grantee, what, undefined);
     const grant = iam.Grant.addToPrincipal({
-      grantee: agent,
+      grantee: resolved.agent ?? resolved.principal,
       actions: this.actions,
       resourceArns: this.resources,
     });
+    if (resolved.principal) return requireGranted(grant, resolved.principal, what);
+    const agent = resolved.agent;
     agent.recordEntitlement({
       kind: 'agent',
       description: `invoke AgentCore ${this.targetKind} ${this.arn}${this.detail}`,

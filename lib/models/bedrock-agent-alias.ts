@@ -1,6 +1,7 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IAgentIdentity } from '../identity/agent-capabilities';
+import { IConstruct } from 'constructs';
+import { requireGranted, resolveGrantee } from '../identity/private/agent-grantee';
 import { show } from '../shared/errors';
 import { invalid, noteInternalModelCaller, rejectWildcards } from './model-grants';
 
@@ -62,22 +63,31 @@ export class BedrockAgentAlias {
   }
 
   /** The alias ARN as seen from `scope`'s stack. */
-  public agentAliasArn(scope: IAgentIdentity): string {
+  public agentAliasArn(scope: IConstruct): string {
     return this.arnIn(Stack.of(scope));
   }
 
   /**
-   * Allows `agent` to call `bedrock:InvokeAgent` on this alias. The Bedrock agent invokes its
-   * models inside Bedrock: a guardrail pinned on the caller's models does not apply to those calls,
-   * which is reported as a synth warning.
+   * Allows `grantee` to call `bedrock:InvokeAgent` on this alias (exact ARN). An agent (the
+   * `AgentIdentity`, its `role`, or a construct that runs as its role) gets it in its own policy,
+   * recorded as its entitlement. The Bedrock agent invokes its models inside Bedrock: a guardrail
+   * pinned on the calling agent's models does not apply to those calls, which is reported as a synth
+   * warning. Any other role, user or group of this app (or a construct that runs as one) gets the
+   * same statement in its identity policy; principals without an identity policy in this app (e.g.
+   * `iam.ArnPrincipal`) are refused.
    */
-  public grantInvoke(agent: IAgentIdentity): iam.Grant {
-    const arn = this.agentAliasArn(agent);
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const what = `agent alias ${this.identifier}`;
+    const resolved = resolveGrantee(grantee, what, undefined);
+    const target = resolved.agent ?? resolved.principal;
+    const arn = this.agentAliasArn(target);
     const grant = iam.Grant.addToPrincipal({
-      grantee: agent,
+      grantee: target,
       actions: ['bedrock:InvokeAgent'],
       resourceArns: [arn],
     });
+    if (resolved.principal) return requireGranted(grant, resolved.principal, what);
+    const agent = resolved.agent;
     agent.recordEntitlement({
       kind: 'agent',
       description: `invoke Bedrock agent alias ${this.identifier}`,

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IAgentIdentity } from '../identity/agent-capabilities';
+import { IConstruct } from 'constructs';
+import { ResolvedGrantee, requireGranted, resolveGrantee } from '../identity/private/agent-grantee';
 import { show } from '../shared/errors';
 import { BedrockModel } from './bedrock-model';
 import { invalid, noteInternalModelCaller, rejectWildcards } from './model-grants';
@@ -66,18 +67,26 @@ export class BedrockKnowledgeBase {
   }
 
   /** The knowledge base ARN as seen from `scope`'s stack. */
-  public knowledgeBaseArn(scope: IAgentIdentity): string {
+  public knowledgeBaseArn(scope: IConstruct): string {
     return this.arnIn(Stack.of(scope));
   }
 
-  /** Allows `agent` to call `bedrock:Retrieve` on this knowledge base. */
-  public grantRetrieve(agent: IAgentIdentity): iam.Grant {
+  /**
+   * Allows `grantee` to call `bedrock:Retrieve` on this knowledge base (exact ARN). An agent (the
+   * `AgentIdentity`, its `role`, or a construct that runs as its role) gets it in its own policy,
+   * recorded as its entitlement; any other role, user or group of this app (or a construct that runs
+   * as one) gets the same statement in its identity policy. Principals without an identity policy
+   * in this app (e.g. `iam.ArnPrincipal`) are refused.
+   */
+  public grantRetrieve(grantee: iam.IGrantable): iam.Grant {
+    const resolved = this.resolve(grantee);
+    if (resolved.principal) {
+      const principal = resolved.principal;
+      return requireGranted(this.retrieveGrant(principal, principal), principal, this.what());
+    }
+    const agent = resolved.agent;
     const arn = this.knowledgeBaseArn(agent);
-    const grant = iam.Grant.addToPrincipal({
-      grantee: agent,
-      actions: ['bedrock:Retrieve'],
-      resourceArns: [arn],
-    });
+    const grant = this.retrieveGrant(agent, agent);
     agent.recordEntitlement({
       kind: 'knowledge-base',
       description: `retrieve from knowledge base ${this.identifier}`,
@@ -87,14 +96,16 @@ export class BedrockKnowledgeBase {
   }
 
   /**
-   * Allows `agent` to call RetrieveAndGenerate on this knowledge base with `generationModel`:
+   * Allows `grantee` to call RetrieveAndGenerate on this knowledge base with `generationModel`:
    * `bedrock:Retrieve` on the knowledge base, `bedrock:RetrieveAndGenerate` (an action without a
    * resource type, so its statement names `*`) and invocation of the generation model. The
-   * generation call runs inside Bedrock: a guardrail pinned on the agent's models does not apply
-   * to it, which is reported as a synth warning.
+   * generation call runs inside Bedrock: a guardrail pinned on an agent's models does not apply
+   * to it, which is reported as a synth warning. An agent gets the grants recorded as its
+   * entitlements; any other role, user or group of this app gets the same statements (see
+   * `grantRetrieve`).
    */
   public grantRetrieveAndGenerate(
-    agent: IAgentIdentity,
+    grantee: iam.IGrantable,
     generationModel: BedrockModel,
     options: RetrieveAndGenerateGrantOptions = {},
   ): iam.Grant {
@@ -103,6 +114,20 @@ export class BedrockKnowledgeBase {
         `grantRetrieveAndGenerate needs the generation model as a BedrockModel, got ${show(generationModel)}`,
       );
     }
+    const resolved = this.resolve(grantee);
+    if (resolved.principal) {
+      // not an agent: the same three grants, nothing recorded (there is no agent to record them on)
+      const principal = resolved.principal;
+      const generate = iam.Grant.addToPrincipal({
+        grantee: principal,
+        actions: ['bedrock:RetrieveAndGenerate'],
+        resourceArns: ['*'],
+      });
+      return requireGranted(this.retrieveGrant(principal, principal), principal, this.what())
+        .combine(generate)
+        .combine(generationModel.grantInvoke(principal, { streaming: options.streaming }));
+    }
+    const agent = resolved.agent;
     const retrieve = this.grantRetrieve(agent);
     const generate = iam.Grant.addToPrincipal({
       grantee: agent,
@@ -120,6 +145,22 @@ export class BedrockKnowledgeBase {
       `RetrieveAndGenerate (knowledge base ${this.identifier}; its generation model ${generationModel.identifier} is granted without the pin)`,
     );
     return retrieve.combine(generate).combine(model);
+  }
+
+  private what(): string {
+    return `knowledge base ${this.identifier}`;
+  }
+
+  private resolve(grantee: iam.IGrantable): ResolvedGrantee {
+    return resolveGrantee(grantee, this.what(), undefined);
+  }
+
+  private retrieveGrant(grantee: iam.IGrantable, scope: IConstruct): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['bedrock:Retrieve'],
+      resourceArns: [this.knowledgeBaseArn(scope)],
+    });
   }
 }
 

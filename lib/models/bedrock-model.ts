@@ -1,7 +1,9 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import { AgentModelGrantOptions, IAgentIdentity, IAgentModel } from '../identity/agent-capabilities';
+import { requireGranted, resolveGrantee } from '../identity/private/agent-grantee';
 import { failAt, show } from '../shared/errors';
 import { InferenceProfileRegions } from './inference-profile-regions';
 import {
@@ -13,6 +15,7 @@ import {
   pinnedIdentifierOf,
   rejectWildcards,
 } from './model-grants';
+import { deferFactoryErrors, failIfInvalid } from '../shared/deferred-factory-errors';
 
 /** The kinds of Bedrock model an agent can be granted. */
 export enum BedrockModelKind {
@@ -232,7 +235,7 @@ export class BedrockModel implements IAgentModel {
   private constructor(
     kind: BedrockModelKind,
     identifier: string,
-    private readonly targets: (stack: Stack, scope: IAgentIdentity) => InvokeTarget[],
+    private readonly targets: (stack: Stack, scope: IConstruct) => InvokeTarget[],
   ) {
     this.kind = kind;
     this.identifier = identifier;
@@ -243,23 +246,10 @@ export class BedrockModel implements IAgentModel {
    * caller names also requires `bedrock:GuardrailIdentifier` to equal the pin.
    */
   public grantInvokeToAgent(agent: IAgentIdentity, options: AgentModelGrantOptions = {}): iam.Grant {
-    const stack = Stack.of(agent);
-    const actions = invokeActions(options.streaming);
+    failIfInvalid(agent, this);
+    failIfInvalid(agent, options.guardrail);
     const pinned = pinnedIdentifierOf(options.guardrail);
-    let grant: iam.Grant | undefined;
-    for (const target of this._invokeTargets(stack, agent)) {
-      const conditions =
-        target.entry && pinned !== undefined
-          ? { ...(target.conditions ?? {}), StringEquals: { [GUARDRAIL_IDENTIFIER_KEY]: pinned } }
-          : target.conditions;
-      const next = iam.Grant.addToPrincipal({
-        grantee: agent,
-        actions,
-        resourceArns: target.resources,
-        conditions,
-      });
-      grant = grant ? grant.combine(next) : next;
-    }
+    const grant = grantTargets(agent, this._invokeTargets(Stack.of(agent), agent), options.streaming, pinned);
     agent.recordEntitlement({
       kind: 'model',
       description:
@@ -270,23 +260,85 @@ export class BedrockModel implements IAgentModel {
       // management events, which every trail records; there is no data event selector to add.
       auditedResources: [],
     });
-    return grant!;
+    return grant;
+  }
+
+  /**
+   * Grants `grantee` invocation of this model, from the model's side (the mirror of
+   * `agent.grantModels([model], options)`).
+   *
+   * - An agent (the `AgentIdentity`, its `role`, or a construct that runs as its role) gets exactly
+   *   what `agent.grantModels([model], options)` gives, guardrail pin and recorded entitlement included.
+   * - Any other role, user or group of this app (or a construct that runs as one, e.g. a Lambda
+   *   function) gets the same exact ARNs and routed-profile conditions; no tag conditions are
+   *   involved. `guardrail` is refused for it: a pin is an agent's (allow with the guardrail, deny
+   *   without it, reported per agent). Principals without an identity policy in this app (e.g.
+   *   `iam.ArnPrincipal`) are refused.
+   */
+  public grantInvoke(grantee: iam.IGrantable, options: AgentModelGrantOptions = {}): iam.Grant {
+    const what = `model ${this.identifier}`;
+    const resolved = resolveGrantee(grantee, what, undefined);
+    if (resolved.agent) {
+      const agentSide = (resolved.agent as Partial<AgentWithModels>).grantModels;
+      if (typeof agentSide === 'function') return agentSide.call(resolved.agent, [this], options);
+      const grant = this.grantInvokeToAgent(resolved.agent, options);
+      return options.guardrail
+        ? grant.combine(options.guardrail.pinForAgent(resolved.agent, [this], options))
+        : grant;
+    }
+    const principal = resolved.principal;
+    if (options.guardrail) {
+      failAt(
+        principal,
+        `a guardrail can be pinned only on an agent's model invocations, and this principal is not an agent; ` +
+          `grant the model to an AgentIdentity with { guardrail }, or leave guardrail out`,
+      );
+    }
+    const targets = this._invokeTargets(Stack.of(principal), principal);
+    return requireGranted(grantTargets(principal, targets, options.streaming, undefined), principal, what);
   }
 
   /**
    * The ARNs a caller names when invoking this model (for guardrail pins and checks).
    * @internal
    */
-  public _entryArns(stack: Stack, scope: IAgentIdentity): string[] {
+  public _entryArns(stack: Stack, scope: IConstruct): string[] {
     return this._invokeTargets(stack, scope)
       .filter((t) => t.entry)
       .flatMap((t) => t.resources);
   }
 
   /** @internal */
-  public _invokeTargets(stack: Stack, scope: IAgentIdentity): InvokeTarget[] {
+  public _invokeTargets(stack: Stack, scope: IConstruct): InvokeTarget[] {
     return this.targets(stack, scope);
   }
+}
+
+/** An agent that offers the agent-side model grant (`AgentIdentity.grantModels`). */
+interface AgentWithModels {
+  grantModels(models: IAgentModel[], options: AgentModelGrantOptions): iam.Grant;
+}
+
+/** One Allow per target; with a pin, the statement on the ARN the caller names also requires it. */
+function grantTargets(
+  grantee: iam.IGrantable,
+  targets: InvokeTarget[],
+  streaming: boolean | undefined,
+  pinned: string | undefined,
+): iam.Grant {
+  const actions = invokeActions(streaming);
+  const grants = targets.map((target) =>
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: target.resources,
+      conditions:
+        target.entry && pinned !== undefined
+          ? { ...(target.conditions ?? {}), StringEquals: { [GUARDRAIL_IDENTIFIER_KEY]: pinned } }
+          : target.conditions,
+    }),
+  );
+  return grants.slice(1).reduce((all, g) => all.combine(g), grants[0]);
 }
 
 const ROUTABLE = [
@@ -450,3 +502,30 @@ function throughProfile(target: InvokeTarget, applicationProfileArn: string): In
     },
   };
 }
+
+// Bad arguments surface at the grant, named by the agent's construct path (lib/shared/deferred-factory-errors.ts).
+deferFactoryErrors(
+  BedrockModel,
+  'BedrockModel',
+  [
+    'foundationModel',
+    'inferenceProfile',
+    'globalInferenceProfile',
+    'applicationInferenceProfile',
+    'provisionedModel',
+    'customModelDeployment',
+    'importedModel',
+  ],
+  (args) => {
+    const model = Object.assign(Object.create(BedrockModel.prototype), {
+      kind: BedrockModelKind.FOUNDATION_MODEL,
+      identifier: String(args[0]),
+    });
+    // also when it is nested, e.g. as the `underlying` of an application inference profile
+    model.targets = (_stack: Stack, scope: IAgentIdentity) => {
+      failIfInvalid(scope, model);
+      return [];
+    };
+    return model;
+  },
+);

@@ -17,6 +17,7 @@ import {
   notePinnedGuardrail,
   rejectWildcards,
 } from './model-grants';
+import { deferFactoryErrors, failIfInvalid } from '../shared/deferred-factory-errors';
 
 /**
  * Pins an agent's model invocations to one numbered version of a Bedrock guardrail:
@@ -69,6 +70,8 @@ export class GuardrailPin implements IAgentGuardrail {
     models: IAgentModel[],
     _options: AgentModelGrantOptions,
   ): iam.Grant {
+    failIfInvalid(agent, this);
+    for (const model of models) failIfInvalid(agent, model);
     const stack = Stack.of(agent);
     const entryArns: string[] = [];
     for (const model of models) {
@@ -142,3 +145,12 @@ function validateVersion(version: string): void {
     invalid(`guardrail version ${show(version)} must be a number from 1 to 99999999 as a string, e.g. '3'`);
   }
 }
+
+// Bad arguments surface at the grant, named by the agent's construct path (lib/shared/deferred-factory-errors.ts).
+deferFactoryErrors(GuardrailPin, 'GuardrailPin', ['version'], (args) =>
+  Object.assign(Object.create(GuardrailPin.prototype), {
+    guardrailArn: String(args[0]),
+    guardrailVersion: String(args[1]),
+    pinnedIdentifier: `${String(args[0])}:${String(args[1])}`,
+  }),
+);

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CfnResource,
   IPolicyValidationContext,
   IPolicyValidationPlugin,
   PolicyValidationPluginReport,
@@ -12,6 +11,7 @@ import { IConstruct } from 'constructs';
 import { StackTemplate } from './build-entitlement-report';
 import { collectAcknowledgements } from './collect-acknowledgements';
 import { EntitlementReport } from './entitlement-report';
+import { constructPathsOf, literalAccount, nestedStackTemplates } from './nested-stack-templates';
 
 /** Properties of an `AgentEntitlementReport`. */
 export interface AgentEntitlementReportProps {
@@ -65,9 +65,12 @@ export class AgentEntitlementReport implements IPolicyValidationPlugin {
       return {
         stackName: stack?.stackName ?? path.basename(templatePath).replace(/\.template\.json$/, ''),
         template: JSON.parse(fs.readFileSync(templatePath, 'utf8')),
-        constructPaths: stack ? constructPaths(stack) : undefined,
+        constructPaths: stack ? constructPathsOf(stack) : undefined,
+        account: stack ? literalAccount(stack) : undefined,
       };
     });
+    // nested stacks' templates are not handed to plugins: read them from the assembly
+    if (root) templates.push(...nestedStackTemplates(root));
     const report = EntitlementReport.fromTemplates(templates, root ? collectAcknowledgements(root) : []);
     const outdir = assemblyDir(root, context.templatePaths);
     fs.writeFileSync(
@@ -86,14 +89,6 @@ function stacksByTemplate(root: IConstruct): Map<string, Stack> {
     if (!Stack.isStack(c) || c.nested) continue;
     const stage = Stage.of(c);
     if (stage) out.set(path.resolve(stage.outdir, c.templateFile), c);
-  }
-  return out;
-}
-
-function constructPaths(stack: Stack): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const c of stack.node.findAll()) {
-    if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) out[stack.resolve(c.logicalId)] = c.node.path;
   }
   return out;
 }

@@ -41,6 +41,27 @@ export interface StackTemplate {
    * @default - taken from each resource's `aws:cdk:path` metadata, when present
    */
   readonly constructPaths?: Record<string, string>;
+  /**
+   * For a nested stack's template: the stack that holds it (by `stackName`, as given in the same
+   * list) and the logical id of its `AWS::CloudFormation::Stack` resource there, so references
+   * through the nested stack's parameters and outputs are followed as the checks follow them.
+   * @default - a top-level stack
+   */
+  readonly parent?: NestedStackParent;
+  /**
+   * The stack's account, when it is literal, so a literal role name or ARN is attributed only to a
+   * role of that account (as the checks do).
+   * @default - unknown: matched to a role of that name in any stack
+   */
+  readonly account?: string;
+}
+
+/** Where a nested stack's template sits in its parent. */
+export interface NestedStackParent {
+  /** The `stackName` of the parent's `StackTemplate`. */
+  readonly stackName: string;
+  /** Logical id of the nested stack's `AWS::CloudFormation::Stack` resource in the parent. */
+  readonly logicalId: string;
 }
 
 /** Condition key that pins a guardrail on Bedrock invocations. */
@@ -66,8 +87,20 @@ export function buildEntitlementReport(
   const acks = acknowledgements.map(normalizeAcknowledgement).sort(compareJson);
   // one reader of the templates, shared with the checks: references resolved across stacks, every
   // identity and resource policy path attributed to its agent role
+  const indexOf = new Map(templates.map((t, i) => [t.stackName, String(i)]));
   const model = new TemplateModel(
-    templates.map((t, i) => ({ id: String(i), name: t.stackName, template: t.template ?? {} })),
+    templates.map((t, i) => {
+      const parentId = t.parent ? indexOf.get(t.parent.stackName) : undefined;
+      return {
+        id: String(i),
+        name: t.stackName,
+        template: t.template ?? {},
+        ...(t.account !== undefined ? { account: t.account } : {}),
+        ...(t.parent && parentId !== undefined
+          ? { parent: { id: parentId, logicalId: t.parent.logicalId } }
+          : {}),
+      };
+    }),
   );
   const attribution = new AgentAttribution(model);
   const byId = new Map(templates.map((t, i) => [String(i), t]));

@@ -1,7 +1,7 @@
 export { AgentEntitlementReport } from './agent-entitlement-report';
 export type { AgentEntitlementReportProps } from './agent-entitlement-report';
 export { EntitlementReport } from './entitlement-report';
-export type { StackTemplate } from './build-entitlement-report';
+export type { NestedStackParent, StackTemplate } from './build-entitlement-report';
 export type { AcknowledgedFinding } from './entitlement-report-schema';
 export { ChangeKind } from './diff-entitlement-reports';
 export type { EntitlementChange, EntitlementDiff } from './diff-entitlement-reports';

@@ -31,15 +31,14 @@ interface PluginOutcome {
  * severity, how many acknowledgements (each with its reason) the app carries, and where the
  * entitlement report was written. `SynthSummary.around(app, plugins)` returns the plugins to
  * register, each wrapped to record its report, followed by the summary itself, which runs after
- * them (validation plugins run in the order they were added):
- *
- * @example
- * Validations.of(app).addPlugins(
- *   ...SynthSummary.around(app, [new AgentIdentityChecks(app), new AgentEntitlementReport(app)]),
- * );
+ * them (validation plugins run in the order they were added).
  *
  * Failing findings are still reported by aws-cdk-lib's validation report, each with the construct
  * path it was raised on; the summary then ends with the count that failed the synth.
+ *
+ * @example
+ * const plugins = SynthSummary.around(app, [new AgentIdentityChecks(app), new AgentEntitlementReport(app)]);
+ * for (const plugin of plugins) Validations.of(app).addPlugins(plugin);
  */
 export class SynthSummary implements IPolicyValidationPlugin {
   /** Wraps `plugins` to record their outcome, and appends the summary that prints it. */

@@ -1,9 +1,10 @@
-import { Annotations, ArnFormat, Names, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Lazy, Names, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { resolveGrantee } from '../identity/private/agent-grantee';
 import { IAgentIdentity } from '../identity/agent-capabilities';
 import { DataClassification } from '../identity/data-classification';
 import { classificationsAtOrBelow, isCleared } from '../identity/private/classification-ladder';
@@ -114,6 +115,8 @@ export class AgentSecret extends Construct {
 
   private readonly readers: IAgentIdentity[];
   private readonly writers: IAgentIdentity[];
+  /** ARNs exempt from the read lock, in grant order: readers' roles (agents or not). */
+  private readonly readerArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AgentSecretProps) {
     super(scope, id);
@@ -121,6 +124,7 @@ export class AgentSecret extends Construct {
       failAt(this, 'rotation is required; use SecretRotation.generatedApiKey(), lambda(fn) or hosted(...)');
     }
     this.readers = validateAgents(this, 'readers', props.readers ?? []);
+    this.readerArns.push(...this.readers.map((r) => r.roleArn));
     this.writers = validateAgents(this, 'writers', props.writers ?? []);
     if (this.readers.length === 0) {
       failAt(this, 'readers is empty; name at least one agent that reads the secret, e.g. readers: [agent]');
@@ -172,16 +176,74 @@ export class AgentSecret extends Construct {
       this.grant(writer, WRITE_ACTIONS, ['kms:GenerateDataKey', 'kms:Decrypt'], 'WRITE');
   }
 
+  /**
+   * Lets `grantee` read the secret (GetSecretValue, DescribeSecret, and `kms:Decrypt` on its key
+   * through Secrets Manager for this secret), from the secret's side; the resource policy's read
+   * lock then exempts it too.
+   *
+   * - An agent (the `AgentIdentity`, its `role`, or a construct that runs as its role) becomes a
+   *   reader exactly as if it were listed in `readers`: same stack, same tenant as the secret,
+   *   clearance at or above its classification, the ABAC conditions, the recorded entitlement.
+   * - Any other IAM role of the same stack (or a construct that runs as one, e.g. a Lambda function)
+   *   gets the same actions on this secret's exact ARN, conditioned on the secret's
+   *   `ai:classification` being at or below the classification it was created with and with no
+   *   tenant condition (such a role has no tenant; the exact ARN is the boundary), and its role ARN
+   *   is exempted from the read lock. Users, groups and principals without an identity policy in
+   *   this app are refused: the lock names readers by role ARN (`aws:PrincipalArn`).
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const resolved = resolveGrantee(grantee, `secret ${this.node.path}`, this);
+    if (resolved.agent) {
+      const agent = validateAgents(this, 'grantRead', [resolved.agent])[0];
+      if (this.readers.includes(agent)) {
+        failAt(this, `agent ${show(agent.agentName)} already reads this secret; grant each reader once`);
+      }
+      resolveTenant(this, this.tenant, [agent], true);
+      checkClearance(this, agent, this.classification);
+      this.readers.push(agent);
+      this.readerArns.push(agent.roleArn);
+      return this.grant(agent, READ_ACTIONS, ['kms:Decrypt'], 'READ');
+    }
+    const role = readerRole(this, resolved.principal);
+    if (this.readerArns.includes(role.roleArn)) {
+      failAt(this, `${role.node.path} already reads this secret; grant each reader once`);
+    }
+    this.readerArns.push(role.roleArn);
+    return this.grantTo(role, READ_ACTIONS, ['kms:Decrypt'], {
+      StringEquals: {
+        [`aws:ResourceTag/${AgentTagKeys.CLASSIFICATION}`]: classificationsAtOrBelow(this.classification),
+      },
+    });
+  }
+
   /** Grants one agent its actions on this secret and the key through Secrets Manager. */
   private grant(agent: IAgentIdentity, actions: string[], keyActions: string[], level: string): iam.Grant {
+    const grant = this.grantTo(agent, actions, keyActions, this.abacConditions(agent));
+    agent.recordEntitlement({
+      kind: 'secret',
+      description: `${level} secret ${this.node.path} (${actions.join(', ')}; rotation ${this.rotationKind} ${this.rotationSchedule})`,
+      // Secrets Manager API calls, GetSecretValue included, are CloudTrail management events;
+      // there is no Secrets Manager data resource type for event selectors.
+      auditedResources: [],
+    });
+    return grant;
+  }
+
+  /** The statements of a grant: `actions` on the secret under `conditions`, `keyActions` through Secrets Manager. */
+  private grantTo(
+    grantee: iam.IGrantable,
+    actions: string[],
+    keyActions: string[],
+    conditions: Record<string, Record<string, unknown>>,
+  ): iam.Grant {
     const onSecret = iam.Grant.addToPrincipal({
-      grantee: agent,
+      grantee,
       actions,
       resourceArns: [this.secretArn],
-      conditions: this.abacConditions(agent),
+      conditions,
     });
     const onKey = iam.Grant.addToPrincipal({
-      grantee: agent,
+      grantee,
       actions: keyActions,
       resourceArns: [this.encryptionKey.keyArn],
       conditions: {
@@ -190,13 +252,6 @@ export class AgentSecret extends Construct {
           'kms:EncryptionContext:SecretARN': this.secretArn,
         },
       },
-    });
-    agent.recordEntitlement({
-      kind: 'secret',
-      description: `${level} secret ${this.node.path} (${actions.join(', ')}; rotation ${this.rotationKind} ${this.rotationSchedule})`,
-      // Secrets Manager API calls, GetSecretValue included, are CloudTrail management events;
-      // there is no Secrets Manager data resource type for event selectors.
-      auditedResources: [],
     });
     return onSecret.combine(onKey);
   }
@@ -223,8 +278,10 @@ export class AgentSecret extends Construct {
    * `ai:agent`) are denied.
    */
   private denyReadToOthers(rotationRoleArn: string | undefined): void {
-    const allowed = this.readers.map((r) => r.roleArn);
-    if (rotationRoleArn !== undefined) allowed.push(rotationRoleArn);
+    // read when the template is rendered, so readers granted after construction (grantRead) count
+    const allowed = Lazy.list({
+      produce: () => [...this.readerArns, ...(rotationRoleArn === undefined ? [] : [rotationRoleArn])],
+    });
     const conditions: Record<string, Record<string, unknown>> = {
       ArnNotEquals: { 'aws:PrincipalArn': allowed },
     };
@@ -363,15 +420,19 @@ function validateAgents(scope: Construct, prop: string, agents: IAgentIdentity[]
   return [...agents];
 }
 
-/** The secret's tenant: the given one, else the one all agents share; mixed tenants are refused. */
+/**
+ * The secret's tenant: the given one, else the one all agents share; mixed tenants are refused.
+ * `settled`: the secret already exists and `tenant` is its tenant (undefined = a platform secret).
+ */
 function resolveTenant(
   scope: Construct,
   tenant: string | undefined,
   agents: IAgentIdentity[],
+  settled = false,
 ): string | undefined {
-  if (tenant !== undefined) validateTagValue(scope, 'tenant', tenant);
+  if (tenant !== undefined && !settled) validateTagValue(scope, 'tenant', tenant);
   const tenants = new Set(agents.map((a) => a.tenant));
-  const resolved = tenant ?? (tenants.size === 1 ? [...tenants][0] : undefined);
+  const resolved = settled ? tenant : (tenant ?? (tenants.size === 1 ? [...tenants][0] : undefined));
   if (tenant === undefined && tenants.size > 1) {
     failAt(
       scope,
@@ -397,4 +458,24 @@ function checkClearance(scope: Construct, agent: IAgentIdentity, classification:
       `agent ${show(agent.agentName)} has clearance ${show(agent.clearance)}, below the secret's classification ${show(classification)}; raise its clearance or lower the classification`,
     );
   }
+}
+
+/** The role of a reader that is not an agent: the lock names it by `aws:PrincipalArn`. */
+function readerRole(secret: Construct, principal: iam.IPrincipal & IConstruct): iam.IRole {
+  const role = principal as Partial<iam.IRole>;
+  if (typeof role.roleArn !== 'string') {
+    failAt(
+      secret,
+      `grantRead needs an agent or an IAM role (or a construct that runs as one, e.g. a Lambda function), got ${show(principal.node.path)}; ` +
+        `the secret's resource policy names its readers by role ARN (aws:PrincipalArn), which a user or group does not have`,
+    );
+  }
+  if (Stack.of(principal) !== Stack.of(secret)) {
+    failAt(
+      secret,
+      `grantRead role ${show(principal.node.path)} is in stack ${show(Stack.of(principal).node.path)}, the secret in ${show(Stack.of(secret).node.path)}; ` +
+        `define them in the same stack (the role policy and the secret's resource policy refer to each other)`,
+    );
+  }
+  return principal as unknown as iam.IRole;
 }

@@ -96,11 +96,13 @@ describe('S3 prefixes that do not mean what they say', () => {
     ['inbox/*', /contains a wildcard/],
     ['inbox?/', /contains a wildcard/],
     ['inbox//mail/', /has an empty segment/],
-  ])('prefix %p is refused at synth with the bucket path', (prefix, message) => {
+  ])('prefix %p is refused at the grant, with the agent path and the bucket path', (prefix, message) => {
     const { stack } = newStack();
     const bucket = new s3.Bucket(stack, 'Bucket');
-    expect(() => DataStore.s3Bucket(bucket, { prefix })).toThrow(message);
-    expect(() => DataStore.s3Bucket(bucket, { prefix })).toThrow(/^TestStack\/Bucket: /);
+    const agent = tenantAgent(stack);
+    const grant = () => agent.grantData(DataStore.s3Bucket(bucket, { prefix }), DataAccess.READ);
+    expect(grant).toThrow(message);
+    expect(grant).toThrow(/^TestStack\/Agent: DataStore\.s3Bucket: TestStack\/Bucket: /);
   });
 });
 
@@ -162,11 +164,16 @@ describe('inference profiles with made-up destination regions', () => {
   test.each([
     [['us-east-9'], /"us-east-9" is not an AWS region/],
     [['eu-west-1'], /"eu-west-1" is not in the us geography/],
-  ])('destinationRegions %j is refused', (regions, message) => {
-    expect(() =>
-      BedrockModel.inferenceProfile('us.anthropic.claude-sonnet-4-20250514-v1:0', {
-        destinationRegions: regions,
-      }),
-    ).toThrow(message);
+  ])('destinationRegions %j is refused at the grant, with the agent path', (regions, message) => {
+    const { stack } = newStack();
+    const agent = tenantAgent(stack);
+    const grant = () =>
+      agent.grantModels([
+        BedrockModel.inferenceProfile('us.anthropic.claude-sonnet-4-20250514-v1:0', {
+          destinationRegions: regions,
+        }),
+      ]);
+    expect(grant).toThrow(message);
+    expect(grant).toThrow(/^TestStack\/Agent: BedrockModel\.inferenceProfile: /);
   });
 });

@@ -372,21 +372,29 @@ describe('errors for bad input', () => {
   ])('prefix %p is refused', (prefix, message) => {
     const { stack } = newStack();
     const bucket = new s3.Bucket(stack, 'Bucket');
-    expect(() => DataStore.s3Bucket(bucket, { prefix })).toThrow(message);
+    const store = DataStore.s3Bucket(bucket, { prefix }); // kept until a grant names the agent
+    const grantee = agent(stack);
+    const grant = () => grantee.grantData(store, DataAccess.READ);
+    expect(grant).toThrow(/^TestStack\/Agent-a: DataStore\.s3Bucket: TestStack\/Bucket: prefix /);
+    expect(grant).toThrow(message);
   });
 
   test('a token prefix is refused', () => {
     const { stack } = newStack();
     const bucket = new s3.Bucket(stack, 'Bucket');
     const prefix = Lazy.string({ produce: () => 'x/' });
-    expect(() => DataStore.s3Bucket(bucket, { prefix })).toThrow(/must be a literal string/);
+    expect(() => agent(stack).grantData(DataStore.s3Bucket(bucket, { prefix }), DataAccess.READ)).toThrow(
+      /^TestStack\/Agent-a: DataStore\.s3Bucket: .*must be a literal string/,
+    );
   });
 
   test('a store without a usable ARN is refused', () => {
     const { stack } = newStack();
     const bucket = new s3.Bucket(stack, 'Bucket');
     const broken = Object.create(bucket, { bucketArn: { value: 'not-an-arn' } }) as s3.IBucket;
-    expect(() => DataStore.s3Bucket(broken)).toThrow(/bucket has no usable ARN \("not-an-arn"\)/);
+    expect(() => agent(stack).grantData(DataStore.s3Bucket(broken), DataAccess.READ)).toThrow(
+      /^TestStack\/Agent-a: DataStore\.s3Bucket: .*bucket has no usable ARN \("not-an-arn"\)/,
+    );
   });
 
   test('a bad index name is refused', () => {
@@ -394,9 +402,9 @@ describe('errors for bad input', () => {
     const table = new dynamodb.Table(stack, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     });
-    expect(() => DataStore.dynamoDbTable(table, { indexes: ['by customer'] })).toThrow(
-      /index name "by customer"/,
-    );
+    expect(() =>
+      agent(stack).grantData(DataStore.dynamoDbTable(table, { indexes: ['by customer'] }), DataAccess.READ),
+    ).toThrow(/^TestStack\/Agent-a: DataStore\.dynamoDbTable: .*index name "by customer"/);
   });
 
   test('an unknown access level is refused', () => {

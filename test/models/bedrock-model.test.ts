@@ -16,6 +16,20 @@ const ACCOUNT = '111111111111';
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const SONNET = 'anthropic.claude-sonnet-4-20250514-v1:0';
 
+/**
+ * The error the grant of `model` throws: a factory keeps its validation error until a grant
+ * names the agent (lib/shared/deferred-factory-errors.ts).
+ */
+function grantError(model: BedrockModel): string {
+  const { stack } = newStack();
+  try {
+    grantIn(stack, model);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+}
+
 function grantIn(stack: Stack, ...models: BedrockModel[]): AgentIdentity {
   const agent = new AgentIdentity(stack, 'Agent', {
     agentName: 'model-user',
@@ -295,18 +309,33 @@ describe('BedrockModel errors', () => {
       () => BedrockModel.customModelDeployment('arn:aws:bedrock:us-east-1::custom-model-deployment/x1'),
       /is not of the form/,
     ],
-  ])('%s is refused', (_what, make, message) => {
-    expect(make).toThrow(message);
+  ])('%s is refused at the grant, with the agent path and the factory', (_what, make, message) => {
+    // WHEN the factory runs, nothing is thrown yet (it has no place in the construct tree)
+    const model = make();
+    // THEN the grant that uses it fails at the agent, naming the factory, the bad value and the fix
+    const error = grantError(model);
+    expect(error).toMatch(/^TestStack\/Agent: BedrockModel\.\w+: /);
+    expect(error).toMatch(message);
+  });
+
+  test('a bad model nested as the underlying of an application profile fails at the grant, not silently', () => {
+    const profile = BedrockModel.applicationInferenceProfile(
+      `arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/p1`,
+      { underlying: BedrockModel.foundationModel('anthropic.*') },
+    );
+    expect(grantError(profile)).toMatch(
+      /^TestStack\/Agent: BedrockModel\.foundationModel: .*contains a wildcard/,
+    );
   });
 
   test('an unknown profile prefix is refused with the list of known prefixes', () => {
-    expect(() => BedrockModel.inferenceProfile(`xx.${SONNET}`)).toThrow(
+    expect(grantError(BedrockModel.inferenceProfile(`xx.${SONNET}`))).toMatch(
       /unknown prefix "xx"; known geographic prefixes are apac, au, ca, eu, jp, us, us-gov \(and global/,
     );
   });
 
   test('a foundation model id given to inferenceProfile is refused', () => {
-    expect(() => BedrockModel.inferenceProfile(SONNET)).toThrow(
+    expect(grantError(BedrockModel.inferenceProfile(SONNET))).toMatch(
       /unknown prefix "anthropic".*use BedrockModel\.foundationModel/,
     );
   });

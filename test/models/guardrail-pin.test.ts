@@ -168,8 +168,18 @@ describe('GuardrailPin', () => {
       () => GuardrailPin.version(undefined as unknown as string, '3'),
       /needs a CfnGuardrail or a guardrail ARN/,
     ],
-  ])('%s is refused', (_what, make, message) => {
-    expect(make).toThrow(message);
+  ])('%s is refused at the grant, with the agent path and the factory', (_what, make, message) => {
+    // WHEN the factory runs, nothing is thrown yet (it has no place in the construct tree)
+    const pin = make();
+    // THEN the grant the pin ends up in fails at the agent, naming the factory, the bad value and the fix
+    const { stack } = newStack();
+    const agent = agentIn(stack);
+    const grant = () =>
+      agent.grantModels([BedrockModel.foundationModel('anthropic.claude-3-5-haiku-20241022-v1:0')], {
+        guardrail: pin,
+      });
+    expect(grant).toThrow(/^TestStack\/Agent-pinned: GuardrailPin\.version: /);
+    expect(grant).toThrow(message);
   });
 
   test('a token guardrail ARN is accepted', () => {

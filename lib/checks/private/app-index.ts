@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   AgentAttribution,
@@ -9,6 +9,7 @@ import {
   TemplateModel,
   UnattributedReference,
 } from '../../shared/template-model';
+import { stackDisplayName } from '../../shared/stack-display-name';
 import { Json, NormalizedStatement, flatten, statementsOf } from './policy';
 
 /** One resource as CloudFormation will get it: its template entry, resolved in its stack. */
@@ -87,8 +88,9 @@ export class AppIndex {
     }
     const inputs: ModelStackInput[] = [...templates].map(([stack, t]) => ({
       id: stack.node.path,
-      name: stack.stackName,
+      name: stackDisplayName(stack),
       template: { Resources: t.resources, Outputs: t.outputs },
+      ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
       ...nestedIn(stack),
     }));
     this.model = new TemplateModel(inputs);

@@ -12,6 +12,13 @@ import {
   flatten,
   isNarrowingOperator,
 } from '../private/policy';
+import {
+  SERVICES_SETTING_FIXED_SESSION_TAGS,
+  coversTagSession,
+  deniesProtectedKeys,
+  keepsProtectedKeysOut,
+  protectedSessionTagKeys,
+} from '../private/session-tag-keys';
 
 /** Condition keys that stop a service from acting for another account (confused deputy). */
 const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn'];
@@ -38,16 +45,28 @@ export const SERVICES_WITHOUT_SOURCE_CONTEXT: Readonly<Record<string, string>> =
  * - a federated (OIDC) principal pins `<provider>:sub` with equality and no wildcard
  *   (`cognito-identity.amazonaws.com` pins `:aud`); a SAML principal carries a condition.
  *
- * Findings: `Principal::*`, `NotPrincipal`, `Service::<name>`, `AWS::<arn>`, `Federated::<provider>`.
+ * - a statement allowing `sts:TagSession` keeps the agent's principal tag keys (`ai:agent`,
+ *   `ai:tenant`, `ai:clearance`, `ai:owner`, any other `ai:*` key on the role) out of the session:
+ *   an allow-list `ForAllValues:StringEquals` on `aws:TagKeys` without them, or a Deny for every
+ *   caller (see `lib/checks/private/session-tag-keys.ts`). A session tag overrides the role tag of the
+ *   same key, so a caller who may pass `ai:tenant` obtains a session of any tenant.
+ *
+ * Findings: `Principal::*`, `NotPrincipal`, `Service::<name>`, `AWS::<arn>`, `Federated::<provider>`,
+ * `TagSession::<principal>`.
  */
 export function narrowTrust(node: CfnResource, context: CheckContext): NagRuleResult {
   const role = context.index.agentRole(node);
   if (!role) return NagRuleCompliance.NOT_APPLICABLE;
   const findings = new Set<string>();
+  const protectedKeys = protectedSessionTagKeys(role.tags.keys());
+  const tagKeysDenied = role.trust.some((s) => deniesProtectedKeys(s, protectedKeys));
   for (const s of role.trust) {
     if (s.effect !== 'Allow') continue;
     if (s.notPrincipal !== undefined) findings.add(finding('NotPrincipal'));
     for (const f of principalFindings(s)) findings.add(f);
+    if (!tagKeysDenied && coversTagSession(s) && !keepsProtectedKeysOut(s, protectedKeys)) {
+      for (const f of sessionTagFindings(s)) findings.add(f);
+    }
   }
   return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
 }
@@ -67,6 +86,23 @@ function principalFindings(s: NormalizedStatement): string[] {
   }
   for (const federated of asArray<Json>(principal.Federated).map(flatten)) {
     if (!federatedPinned(s, federated)) out.push(finding('Federated', providerName(federated)));
+  }
+  return out;
+}
+
+/** `TagSession::<principal>` for every principal of the statement that chooses its own session tags. */
+function sessionTagFindings(s: NormalizedStatement): string[] {
+  if (s.notPrincipal !== undefined) return [finding('TagSession', 'NotPrincipal')];
+  const principal: Json = s.principal;
+  if (principal === undefined) return [];
+  if (principal === '*') return [finding('TagSession', '*')];
+  const out: string[] = [];
+  for (const service of asArray<Json>(principal.Service).map(flatten)) {
+    if (SERVICES_SETTING_FIXED_SESSION_TAGS[service] === undefined) out.push(finding('TagSession', service));
+  }
+  for (const aws of asArray<Json>(principal.AWS).map(flatten)) out.push(finding('TagSession', aws));
+  for (const federated of asArray<Json>(principal.Federated).map(flatten)) {
+    out.push(finding('TagSession', providerName(federated)));
   }
   return out;
 }

@@ -183,7 +183,7 @@ export class AgentAttribution {
     }
     const raw = list && Array.isArray(value) ? value : undefined;
     names.forEach((parts, i) => {
-      const target = this.model.rolesIn(parts, 'name');
+      const target = this.model.rolesIn(parts, 'name', policy.stack);
       if (target.kind === 'unknown') {
         if (mayGrant) this.unattribute(policy, property, raw ? raw[i] : value, target.why);
         return;

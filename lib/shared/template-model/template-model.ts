@@ -23,12 +23,20 @@ export interface ModelStackInput {
    * @default - a top-level stack
    */
   readonly parent?: { readonly id: string; readonly logicalId: string };
+  /**
+   * The stack's account, when it is a literal (an environment-bound stack), so a literal role name
+   * or ARN is matched only to a role of the same account.
+   * @default - unknown: a literal name or ARN matches a role of that name in any stack
+   */
+  readonly account?: string;
 }
 
 /** A stack of the model. */
 export interface ModelStack {
   readonly id: string;
   readonly name: string;
+  /** The stack's literal account, when known. */
+  readonly account?: string;
   readonly template: Json;
   readonly resources: ReadonlyMap<string, ModelResource>;
 }
@@ -66,7 +74,15 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
   constructor(inputs: readonly ModelStackInput[]) {
     for (const input of inputs) {
       const resources = new Map<string, ModelResource>();
-      const stack: ModelStack = { id: input.id, name: input.name, template: input.template, resources };
+      const account =
+        input.account !== undefined && /^\d{12}$/.test(input.account) ? input.account : undefined;
+      const stack: ModelStack = {
+        id: input.id,
+        name: input.name,
+        template: input.template,
+        resources,
+        ...(account !== undefined ? { account } : {}),
+      };
       this.stacks.push(stack);
       for (const [logicalId, entry] of Object.entries<Json>(input.template?.Resources ?? {})) {
         if (!entry || typeof entry.Type !== 'string') continue;
@@ -204,11 +220,16 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
    * cannot follow is `unknown`. An empty `roles` list means the value names no role of the app.
    */
   public rolesNamedBy(value: Json, stack: ModelStack, as: 'name' | 'principal'): RoleTarget {
-    return this.rolesIn(this.evaluate(value, stack), as);
+    return this.rolesIn(this.evaluate(value, stack), as, stack);
   }
 
-  /** The roles an evaluated value names (see `rolesNamedBy`). */
-  public rolesIn(parts: Parts<ModelResource>, as: 'name' | 'principal'): RoleTarget {
+  /**
+   * The roles an evaluated value names (see `rolesNamedBy`). A literal name or ARN names a role of
+   * that name only in the account it names: a name (`Roles` of a policy) the account of `from`,
+   * the stack holding the value; an ARN the account written in it (`AWS::AccountId` is `from`'s).
+   * Where either account is unknown (an environment-agnostic stack), the role is matched.
+   */
+  public rolesIn(parts: Parts<ModelResource>, as: 'name' | 'principal', from?: ModelStack): RoleTarget {
     const referenced = attributes(parts);
     const roles = referenced
       .filter((a) => a.resource.type === 'AWS::IAM::Role' && ['Ref', 'Arn', 'RoleId'].includes(a.attribute))
@@ -220,9 +241,21 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
     if (opaque) {
       return { kind: 'unknown', why: `an attribute of ${opaque.resource.type} ${opaque.resource.address}` };
     }
-    const text = parts.map((p) => (typeof p === 'string' ? p : '\u0000')).join('');
+    const text = parts
+      .map((p) =>
+        typeof p === 'string'
+          ? p
+          : p.kind === 'pseudo' && p.name === 'AWS::AccountId' && from?.account !== undefined
+            ? from.account
+            : '\u0000',
+      )
+      .join('');
     const name = as === 'name' ? (/^[\w+=,.@-]+$/.test(text) ? text : undefined) : roleNameInArn(text);
-    return { kind: 'roles', roles: name !== undefined ? (this.rolesByName.get(name) ?? []) : [] };
+    const account = as === 'name' ? from?.account : accountInArn(text);
+    const named = (name !== undefined ? (this.rolesByName.get(name) ?? []) : []).filter(
+      (role) => account === undefined || role.stack.account === undefined || role.stack.account === account,
+    );
+    return { kind: 'roles', roles: named };
   }
 
   /** A value as literal text, when it is one. */
@@ -233,6 +266,12 @@ export class TemplateModel implements EvaluationScope<ModelStack, ModelResource>
 
 /** Types whose attributes may hold anything (custom resources, nested stack outputs). */
 const OPAQUE_TYPES = /^(Custom::|AWS::CloudFormation::(CustomResource|Stack)$)/;
+
+/** The literal 12-digit account of an IAM or STS ARN, if it has one. */
+function accountInArn(text: string): string | undefined {
+  const account = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(text)?.[1];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
 
 /** The role name of `arn:<p>:iam::<acct>:role/<path/>name` or `arn:<p>:sts::<acct>:assumed-role/name/session`. */
 function roleNameInArn(text: string): string | undefined {
