@@ -149,7 +149,7 @@ describe('example: wire-to-compute', () => {
       const agent = new AgentIdentity(s, 'Worker', { agentName: 'worker', runtime: AgentRuntime.ecsTask() });
       const fn = new lambda.Function(s, 'Fn', fnProps(agent.role));
       expect(() => AgentCompute.lambdaFunction(agent, fn)).toThrow(
-        /^Errors\/Fn: agent "worker" \(Errors\/Worker\) runs on ecs-task \(AgentRuntime\.ecsTask\(\)\), so its role cannot be assumed by a Lambda function; create the agent with runtime: AgentRuntime\.lambda\(\)/,
+        /^Errors\/Fn: agent "worker" \(Errors\/Worker\) runs on ecs-task \(AgentRuntime\.ecsTask\(\)\), so its role cannot be assumed by a Lambda function; create the agent with runtime: AgentRuntime\.lambdaFunction\(\)/,
       );
     });
 
