@@ -39,7 +39,7 @@ describe('quarterly access evidence (SOX)', () => {
     const report = JSON.parse(read('agent-entitlements.json'));
     for (const agent of report.agents as Json[]) {
       expect(agent.auditTrails.length).toBeGreaterThan(0);
-      expect(agent.missingGuardRails).toEqual([]);
+      expect(agent.missingPermissionsGuardrails).toEqual([]);
       expect(agent.permissionsBoundary).not.toBeNull();
     }
   });
