@@ -2,7 +2,11 @@ import { IConstruct } from 'constructs';
 import { StackTemplate, buildEntitlementReport } from './build-entitlement-report';
 import { collectAcknowledgements } from './collect-acknowledgements';
 import { EntitlementDiff, diffEntitlementReports } from './diff-entitlement-reports';
-import { formatEntitlementDiff, parseEntitlementReport, readEntitlementReport } from './entitlement-report-file';
+import {
+  formatEntitlementDiff,
+  parseEntitlementReport,
+  readEntitlementReport,
+} from './entitlement-report-file';
 import {
   AcknowledgedFinding,
   ENTITLEMENT_REPORT_GENERATOR,
@@ -36,7 +40,9 @@ export class EntitlementReport {
   /** The schema version this library writes (`schemaVersion` of a new report). */
   public static readonly SCHEMA_VERSION: number = ENTITLEMENT_REPORT_SCHEMA_VERSION;
   /** Every schema version this library reads; older versions are upgraded on reading. */
-  public static readonly READABLE_SCHEMA_VERSIONS: number[] = [...READABLE_ENTITLEMENT_REPORT_SCHEMA_VERSIONS];
+  public static readonly READABLE_SCHEMA_VERSIONS: number[] = [
+    ...READABLE_ENTITLEMENT_REPORT_SCHEMA_VERSIONS,
+  ];
   /** The `generator` this library records in a report. */
   public static readonly GENERATOR: string = ENTITLEMENT_REPORT_GENERATOR;
 
