@@ -132,6 +132,44 @@ describe('example: wire-to-compute', () => {
     });
   });
 
+  describe('AgentCore Runtime', () => {
+    const runtimeId = 'ConciergeRuntime_x-AbCdEfGhIj';
+    const resolvedTemplate = templateOf(stack, {
+      [logicalIdOf(stack, 'ConciergeRuntime')]: { AgentRuntimeId: runtimeId },
+    });
+
+    test('the runtime runs as the agent, and the L2 made no execution role of its own', () => {
+      const concierge = agentRole(template, 'concierge');
+      const runtime = Object.values<Json>(t.findResources('AWS::BedrockAgentCore::Runtime'))[0];
+      expect(JSON.stringify(runtime.Properties.RoleArn)).toContain(`{"Ref":"${concierge.logicalId}"}`);
+      expect(JSON.stringify(t.toJSON())).not.toContain('/aws/bedrock-agentcore/runtimes/*');
+    });
+
+    test("simulation: it writes its own runtime log groups, not another runtime's or the Lambda agent's", async () => {
+      const concierge = agentRole(resolvedTemplate, 'concierge');
+      const own = logStream(`/aws/bedrock-agentcore/runtimes/${runtimeId}-DEFAULT`);
+      const other = logStream('/aws/bedrock-agentcore/runtimes/other_runtime-KlMnOpQrSt-DEFAULT');
+      expect(await simulateAs(concierge, { action: 'logs:PutLogEvents', resource: own })).toBe('Allowed');
+      expect(await simulateAs(concierge, { action: 'logs:PutLogEvents', resource: other })).toBe(
+        'ImplicitlyDenied',
+      );
+      expect(
+        await simulateAs(concierge, { action: 'logs:PutLogEvents', resource: logStream(triageLogGroup) }),
+      ).toBe('ImplicitlyDenied');
+      expect(
+        await simulateAs(concierge, {
+          action: 'bedrock-agentcore:GetWorkloadAccessToken',
+          resource: arn(
+            'bedrock-agentcore',
+            REGION,
+            ACCOUNT,
+            'workload-identity-directory/default/workload-identity/email-triage',
+          ),
+        }),
+      ).toBe('ImplicitlyDenied');
+    });
+  });
+
   describe('mismatches are synth errors naming both sides', () => {
     const fresh = () => {
       const s = new Stack(new App(), 'Errors', { env: { account: ACCOUNT, region: REGION } });
