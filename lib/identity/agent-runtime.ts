@@ -23,8 +23,16 @@ export interface AgentRuntimeConfig {
 
 /** Options for `AgentRuntime.eksPodIdentity`. */
 export interface EksPodIdentityOptions {
-  /** Kubernetes namespace of the pods that may assume the role. */
-  readonly kubernetesNamespace: string;
+  /**
+   * Kubernetes namespace of the pods that may assume the role. Give this or (TypeScript only, deprecated) `namespace`.
+   * @default - required; `namespace` is accepted in its place in TypeScript
+   */
+  readonly kubernetesNamespace?: string;
+  /**
+   * @deprecated use `kubernetesNamespace` (`namespace` is a reserved word in C#)
+   * @jsii ignore
+   */
+  readonly namespace?: string;
   /** Kubernetes service account of the pods that may assume the role. */
   readonly serviceAccount: string;
   /**
@@ -43,6 +51,11 @@ export interface GitHubActionsOptions {
    * @default - none; then `environment` is required
    */
   readonly gitRef?: string;
+  /**
+   * @deprecated use `gitRef` (`ref` is a reserved word in C#)
+   * @jsii ignore
+   */
+  readonly ref?: string;
   /**
    * GitHub deployment environment the job must run in, e.g. `production`.
    * @default - none; then `gitRef` is required
@@ -198,7 +211,21 @@ class EksPodIdentityRuntime extends AgentRuntime {
   }
 
   public bind(scope: Construct): AgentRuntimeConfig {
-    const { kubernetesNamespace: namespace, serviceAccount, clusterName } = this.options;
+    const { serviceAccount, clusterName } = this.options;
+    const namespace = renamedOption(
+      scope,
+      'eksPodIdentity',
+      'kubernetesNamespace',
+      this.options.kubernetesNamespace,
+      'namespace',
+      this.options.namespace,
+    );
+    if (namespace === undefined) {
+      failAt(
+        scope,
+        `eksPodIdentity needs kubernetesNamespace (got none); name the Kubernetes namespace of the pods that may assume the role, e.g. { kubernetesNamespace: 'agents', serviceAccount: 'triage' }`,
+      );
+    }
     requireLiteralName(
       scope,
       'eksPodIdentity kubernetesNamespace',
@@ -238,7 +265,8 @@ class GitHubActionsRuntime extends AgentRuntime {
   }
 
   public bind(scope: Construct): AgentRuntimeConfig {
-    const { repo, gitRef: ref, environment, provider } = this.options;
+    const { repo, environment, provider } = this.options;
+    const ref = renamedOption(scope, 'githubActions', 'gitRef', this.options.gitRef, 'ref', this.options.ref);
     requireLiteralName(scope, 'githubActions repo', repo, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
     if ((ref === undefined) === (environment === undefined)) {
       failAt(
@@ -444,4 +472,25 @@ function requireLiteralName(scope: Construct, prop: string, value: string, patte
       `${prop} ${show(value)} must be a literal matching ${pattern.source}; wildcards and tokens would widen who can assume the agent`,
     );
   }
+}
+
+/**
+ * The value of an option that was renamed for jsii (the old name is a reserved word in another
+ * language): the new name, or the deprecated old one that TypeScript users may still pass; both is an error.
+ */
+function renamedOption(
+  scope: Construct,
+  factory: string,
+  name: string,
+  value: string | undefined,
+  oldName: string,
+  oldValue: string | undefined,
+): string | undefined {
+  if (value !== undefined && oldValue !== undefined) {
+    failAt(
+      scope,
+      `${factory} got both ${name} ${show(value)} and its deprecated name ${oldName} ${show(oldValue)}; give only ${name}`,
+    );
+  }
+  return value ?? oldValue;
 }

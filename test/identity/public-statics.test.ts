@@ -112,4 +112,54 @@ describe('TypeScript-only deprecated aliases (@jsii ignore)', () => {
     expect(old.kind).toBe(current.kind);
     expect(old).toEqual(current);
   });
+
+  const trustOf = (runtime: AgentRuntime) => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    const fragment = runtime.bind(stack).assumedBy.policyFragment;
+    return stack.resolve({ principal: fragment.principalJson, conditions: fragment.conditions });
+  };
+
+  test('eksPodIdentity({ namespace }) (the contract name) trusts exactly what kubernetesNamespace trusts', () => {
+    expect(trustOf(AgentRuntime.eksPodIdentity({ namespace: 'agents', serviceAccount: 'triage' }))).toEqual(
+      trustOf(AgentRuntime.eksPodIdentity({ kubernetesNamespace: 'agents', serviceAccount: 'triage' })),
+    );
+  });
+
+  test('githubActions({ ref }) (the contract name) trusts exactly what gitRef trusts', () => {
+    const provider = (stack: Stack) =>
+      iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
+        stack,
+        'Gh',
+        'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com',
+      );
+    const trust = (options: { ref?: string; gitRef?: string }) => {
+      const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+      const runtime = AgentRuntime.githubActions({
+        repo: 'acme/agents',
+        provider: provider(stack),
+        ...options,
+      });
+      const fragment = runtime.bind(stack).assumedBy.policyFragment;
+      return stack.resolve({ principal: fragment.principalJson, conditions: fragment.conditions });
+    };
+    expect(trust({ ref: 'refs/heads/main' })).toEqual(trust({ gitRef: 'refs/heads/main' }));
+  });
+
+  test('the old and the new name together, or neither, is an error naming both', () => {
+    expect(() =>
+      trustOf(
+        AgentRuntime.eksPodIdentity({ namespace: 'a', kubernetesNamespace: 'b', serviceAccount: 'triage' }),
+      ),
+    ).toThrow(
+      /eksPodIdentity got both kubernetesNamespace "b" and its deprecated name namespace "a"; give only kubernetesNamespace/,
+    );
+    expect(() => trustOf(AgentRuntime.eksPodIdentity({ serviceAccount: 'triage' }))).toThrow(
+      /eksPodIdentity needs kubernetesNamespace/,
+    );
+    expect(() =>
+      trustOf(
+        AgentRuntime.githubActions({ repo: 'acme/agents', ref: 'refs/heads/a', gitRef: 'refs/heads/b' }),
+      ),
+    ).toThrow(/githubActions got both gitRef .* and its deprecated name ref/);
+  });
 });
