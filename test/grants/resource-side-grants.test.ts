@@ -115,7 +115,7 @@ function build(side: 'agent' | 'resource'): Built {
     new AgentSecret(stack, 'Key', { readers: [other], rotation }).grantRead(agent);
   }
   app.synth();
-  return { stack, agent, report: reportPlugin.report };
+  return { stack, agent, report: reportPlugin.report?.toJson() };
 }
 
 describe('a grant from the resource side to an agent is the agent-side grant', () => {
