@@ -136,7 +136,7 @@ describe('a trust policy that lets the caller set ai:* session tags', () => {
     const { app, stack } = newStack();
     const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
       agentName: 'orchestrator',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     new AgentIdentity(stack, 'Worker', {

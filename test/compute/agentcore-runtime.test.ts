@@ -302,7 +302,10 @@ describe('AgentCompute.agentCoreRuntime', () => {
 
     test('an agent of another runtime', () => {
       const s = newStack();
-      const agent = new AgentIdentity(s, 'L', { agentName: 'lambda-agent', runtime: AgentRuntime.lambda() });
+      const agent = new AgentIdentity(s, 'L', {
+        agentName: 'lambda-agent',
+        runtime: AgentRuntime.lambdaFunction(),
+      });
       expect(() =>
         AgentCompute.agentCoreRuntime(s, 'Rt', agent, { agentRuntimeArtifact: artifact(s, 'a') }),
       ).toThrow(
@@ -392,7 +395,7 @@ describe('AgentWorkloadIdentity.runtimeManaged', () => {
       () =>
         new AgentIdentity(s, 'L', {
           agentName: 'lambda-agent',
-          runtime: AgentRuntime.lambda(),
+          runtime: AgentRuntime.lambdaFunction(),
           workloadIdentity: AgentWorkloadIdentity.runtimeManaged(),
         }),
     ).toThrow(

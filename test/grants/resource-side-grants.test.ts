@@ -69,13 +69,13 @@ function build(side: 'agent' | 'resource'): Built {
   });
   const other = new AgentIdentity(stack, 'Other', {
     agentName: 'other',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     auditTrail: trail,
   });
   const agent = new AgentIdentity(stack, 'Triage', {
     agentName: 'triage',
-    runtime: AgentRuntime.lambda(),
+    runtime: AgentRuntime.lambdaFunction(),
     tenant: 'acme',
     owner: 'support@example.com',
     auditTrail: trail,
@@ -315,7 +315,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
     const { stack, role } = setup();
     const reader = new AgentIdentity(stack, 'Reader', {
       agentName: 'reader',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
     });
     const secret = new AgentSecret(stack, 'Key', {
       readers: [reader],
@@ -340,7 +340,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
     const { stack, role } = setup();
     const reader = new AgentIdentity(stack, 'Reader', {
       agentName: 'reader',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     const secret = new AgentSecret(stack, 'Key', {
@@ -349,7 +349,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
     });
     const globex = new AgentIdentity(stack, 'Globex', {
       agentName: 'globex',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'globex',
     });
     expect(() => secret.grantRead(globex)).toThrow(
@@ -368,7 +368,7 @@ describe('a grant from the resource side to a principal that is not an agent', (
     expect(() => secret.grantRead(far)).toThrow(/grantRead role "Other\/Far" is in stack "Other"/);
     const low = new AgentIdentity(stack, 'Low', {
       agentName: 'low',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
       clearance: DataClassification.PUBLIC,
     });

@@ -31,7 +31,7 @@ describe('AgentIdentity-NarrowTrust: sts:TagSession', () => {
     const { app, stack } = plainApp();
     const orchestrator = new AgentIdentity(stack, 'Orchestrator', {
       agentName: 'orchestrator',
-      runtime: AgentRuntime.lambda(),
+      runtime: AgentRuntime.lambdaFunction(),
       tenant: 'acme',
     });
     new AgentIdentity(stack, 'Worker', {
