@@ -14,4 +14,7 @@ module.exports = {
   },
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
+  // Jest's default leaves one core to its parent process, which idles while the suites synthesize:
+  // on the 2-core CI machine one worker per core ran `test/identity test/models` in 48 s instead of 68 s.
+  maxWorkers: '100%',
 };
