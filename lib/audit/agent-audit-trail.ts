@@ -29,7 +29,7 @@ import {
 } from './filter-patterns';
 import { AgentRevocation } from '../operations/agent-revocation';
 import { AgentAnomalyAlarms, AgentAnomalyDetection } from '../operations/agent-anomaly-detection';
-import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
+import { cloudWatchLogsKeyStatement, denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 import { ALARM_TOPIC_PROTECTED_ACTIONS, AUDIT_BUCKET_PROTECTED_ACTIONS } from './private/protected-actions';
 
 /** Properties of an `AgentAuditTrail`. */
@@ -515,20 +515,10 @@ export class AgentAuditTrail extends Construct implements IAgentAuditTrail {
       }),
     );
     key.addToResourcePolicy(
-      new iam.PolicyStatement({
+      cloudWatchLogsKeyStatement({
         sid: 'AllowCloudWatchLogsForTheTrailLogGroup',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncryptFrom',
-          'kms:ReEncryptTo',
-          'kms:GenerateDataKey',
-          'kms:GenerateDataKeyWithoutPlaintext',
-          'kms:DescribeKey',
-        ],
-        resources: ['*'],
-        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+        region: Aws.REGION,
+        logGroupArn,
       }),
     );
     key.addToResourcePolicy(

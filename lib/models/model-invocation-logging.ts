@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
 import { failAt, show } from '../shared/errors';
 import { acknowledgeFindings } from '../shared/nag-acknowledgements';
-import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
+import { cloudWatchLogsKeyStatement, denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 
 /** Properties of a `ModelInvocationLogging`. */
 export interface ModelInvocationLoggingProps {
@@ -224,12 +224,11 @@ export class ModelInvocationLogging extends Construct {
       });
       keyPolicy.push(
         this.encryptionKey.addToResourcePolicy(
-          new iam.PolicyStatement({
+          cloudWatchLogsKeyStatement({
             sid: 'CloudWatchLogsEncryption',
-            principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+            region: stack.region,
+            logGroupArn,
             actions: LOGS_KEY_ACTIONS,
-            resources: ['*'],
-            conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
           }),
         ),
       );

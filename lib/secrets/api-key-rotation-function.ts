@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeControlTowerFindings } from '../shared/control-tower-acknowledgements';
-import { denyGrantsExceptForAwsServices } from '../shared/kms-statements';
+import { cloudWatchLogsKeyStatement, denyGrantsExceptForAwsServices } from '../shared/kms-statements';
 import { acknowledgeFindings, acknowledgeWildcardResource } from '../shared/nag-acknowledgements';
 
 /** Properties of an `ApiKeyRotationFunction`. */
@@ -47,16 +47,6 @@ export const ROTATION_SECRET_ACTIONS: readonly string[] = [
 
 /** KMS actions Secrets Manager calls on the caller's behalf to read (Decrypt) and write (GenerateDataKey). */
 export const ROTATION_KMS_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:GenerateDataKey'];
-/** What CloudWatch Logs needs on the key of an encrypted log group. */
-const LOGS_KMS_ACTIONS = [
-  'kms:Encrypt',
-  'kms:Decrypt',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:DescribeKey',
-];
 
 const HANDLER_DIR = path.join('handlers', 'generated-api-key');
 
@@ -89,21 +79,15 @@ export class ApiKeyRotationFunction extends Construct {
       description: `Encrypts the log group of the rotation function ${this.node.path}`,
     });
     this.logKey.addToResourcePolicy(
-      new iam.PolicyStatement({
+      cloudWatchLogsKeyStatement({
         sid: 'AllowCloudWatchLogsForThisLogGroup',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: LOGS_KMS_ACTIONS,
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: logGroupName,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        region: stack.region,
+        logGroupArn: stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       }),
     );
     this.logKey.addToResourcePolicy(denyGrantsExceptForAwsServices());
