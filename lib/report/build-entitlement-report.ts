@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../identity/private/permissions-guardrails';
-import { guardrailsCoveredByCeiling as railsCoveredByCeiling } from '../identity/private/permissions-guardrail-coverage';
+import { PermissionsGuardrails } from '../identity/permissions-guardrails';
+import { guardrailsCoveredByCeiling } from '../identity/private/permissions-guardrail-coverage';
 import { AgentTagKeys } from '../shared/tag-keys';
 import { AgentAttribution, AgentRoleModel, ModelResource, TemplateModel } from '../shared/template-model';
 import { DATA_STORE_SERVICES, accessLevelsOfAll } from './access-level';
@@ -70,7 +70,6 @@ export const GUARDRAIL_CONDITION_KEY = 'bedrock:GuardrailIdentifier';
 export const READ_SECRET_ACTION = 'secretsmanager:GetSecretValue';
 
 const IAM_DEFAULT_SESSION_SECONDS = 3600;
-const GUARD_RAIL_SIDS = GUARD_RAILS.map((r) => r.sid);
 
 /**
  * Builds the entitlement report of an app from its synthesized templates: every role tagged
@@ -173,7 +172,8 @@ class AgentReader {
     const presentRails = new Set(
       [...denies, ...(boundary?.denies ?? [])].map((d) => d.sid).filter((s): s is string => !!s),
     );
-    if (boundary?.readable) for (const sid of railsCoveredByCeiling(boundary.allows)) presentRails.add(sid);
+    if (boundary?.readable)
+      for (const sid of guardrailsCoveredByCeiling(boundary.allows)) presentRails.add(sid);
     return {
       agentName: this.tags[AgentTagKeys.AGENT],
       stackName: this.stack.stackName,
@@ -192,8 +192,8 @@ class AgentReader {
       secrets: grouped.secrets,
       otherPermissions: grouped.other,
       denies: sortJson(denies),
-      permissionsGuardrails: GUARD_RAIL_SIDS.filter((s) => presentRails.has(s)),
-      missingPermissionsGuardrails: GUARD_RAIL_SIDS.filter((s) => !presentRails.has(s)),
+      permissionsGuardrails: PermissionsGuardrails.SIDS.filter((s) => presentRails.has(s)),
+      missingPermissionsGuardrails: PermissionsGuardrails.SIDS.filter((s) => !presentRails.has(s)),
       permissionsBoundary: boundary,
       managedPolicies: sortJson(managedPolicies),
       auditTrails: this.auditTrails(),

@@ -1,4 +1,4 @@
-import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../identity/private/permissions-guardrails';
+import { PERMISSIONS_GUARDRAILS } from '../identity/private/permissions-guardrails';
 import { resourcePolicyGrantsSection, unattributedPoliciesSection } from './render-resource-policy-grants';
 import {
   AgentEntitlementRecord,
@@ -293,7 +293,7 @@ function agentSection(a: AgentEntitlementRecord): string[] {
 }
 
 function denyRow(d: DenyEntitlement): string {
-  const rail = GUARD_RAILS.find((r) => r.sid === d.sid);
+  const rail = PERMISSIONS_GUARDRAILS.find((r) => r.sid === d.sid);
   const acts = d.notActions ? `all but ${d.notActions.map(code).join(', ')}` : summarizeActions(d.actions);
   return row([
     d.sid ? code(d.sid) : '',

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AgentEntitlementReport } from '../../lib';
-import { PERMISSIONS_GUARDRAILS as GUARD_RAILS } from '../../lib/identity/private/permissions-guardrails';
+import { PERMISSIONS_GUARDRAILS } from '../../lib/identity/private/permissions-guardrails';
 import { AgentEntitlementRecord, EntitlementReportJson } from '../../lib/report/entitlement-report-schema';
 import { renderIntrinsics, renderList } from '../../lib/report/render-intrinsics';
 import { HAIKU, KNOWLEDGE_BASE_ID, synthReport, tempDir } from './fixtures';
@@ -173,10 +173,10 @@ describe('AgentEntitlementReport at synth', () => {
   });
 
   test('boundary and permissions guardrails: the AgentIdentity has all, the hand-written role none', () => {
-    const sids = GUARD_RAILS.map((r) => r.sid);
+    const sids = PERMISSIONS_GUARDRAILS.map((r) => r.sid);
     expect(triage.permissionsBoundary).toMatchObject({ readable: true });
     // the boundary repeats the rails of the services its ceiling lets through
-    const withinCeiling = GUARD_RAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
+    const withinCeiling = PERMISSIONS_GUARDRAILS.filter((r) => !r.beyondCeiling).map((r) => r.sid);
     expect(triage.permissionsBoundary!.denies.map((d) => d.sid).sort()).toEqual([...withinCeiling].sort());
     expect(triage.permissionsGuardrails).toEqual(sids);
     expect(triage.missingPermissionsGuardrails).toEqual([]);
